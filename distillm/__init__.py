@@ -1,0 +1,3 @@
+"""distillm: a static site generator for curated link-digest blogs."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,149 @@
+"""The build: load, render and write a site, in that order.
+
+Settings and the output folder are checked first, every post is loaded and
+checked before the first template renders, and the output folder is replaced
+only when everything succeeded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from .errors import DistillmError, display_path
+from .loader import CONTENT_DIR, LoadOptions, load_site
+from .logs import counting_warnings
+from .model import SkippedPost
+from .render import TEMPLATES_DIR, THEME_DIR, SiteRenderer, create_environment
+from .settings import load_settings
+from .writer import OutputWriter
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = "static"
+DEFAULT_OUTPUT_DIR = "public"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to build and where; the command line's flags."""
+
+    source_dir: Path = Path(".")
+    output_dir: Path | None = None
+    """Defaults to `public/` in the source folder."""
+    base_url: str | None = None
+    """Replaces the configured base URL for this build."""
+    drafts: bool = False
+    future: bool = False
+    expired: bool = False
+    strict: bool = False
+    """Fail the build, leaving the output untouched, if anything was warned about."""
+
+    @property
+    def resolved_output_dir(self) -> Path:
+        return self.output_dir if self.output_dir is not None else self.source_dir / DEFAULT_OUTPUT_DIR
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for its summary line."""
+
+    output_dir: Path
+    posts: int
+    tags: int
+    written: Counter[str] = field(default_factory=Counter)
+    """Files written by kind: `page`, `feed`, `asset` (generated) and `static` (copied)."""
+    skipped: list[SkippedPost] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        """Return the one-line summary printed at the end of a build."""
+        posts = _plural(self.posts, "post")
+        tags = _plural(self.tags, "tag")
+        skipped = ""
+        if self.skipped:
+            reasons = Counter(item.reason for item in self.skipped)
+            skipped = "; skipped " + ", ".join(f"{count} {reason}" for reason, count in sorted(reasons.items()))
+        files = (
+            f"{_plural(self.written['page'], 'page')}, {_plural(self.written['feed'], 'feed')} "
+            f"and {_plural(self.written['static'] + self.written['asset'], 'static file')}"
+        )
+        return (
+            f"Built {files} ({posts}, {tags}{skipped}) in {self.seconds:.2f} s "
+            f"into {display_path(self.output_dir)}/"
+        )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+@contextmanager
+def _timed(stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    logger.debug("%s took %.3f s", stage, time.perf_counter() - started)
+
+
+def build_site(options: BuildOptions) -> BuildReport:
+    """Build the site described by `options`; raise `DistillmError` on the user's errors."""
+    started = time.perf_counter()
+    source_dir = options.source_dir
+    with _timed("settings"):
+        settings = load_settings(source_dir, options.base_url)
+    source_folders = [source_dir / name for name in (CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR)]
+    output_dir = options.resolved_output_dir
+    load_options = LoadOptions(options.drafts, options.future, options.expired)
+    now = datetime.now(settings.tzinfo)
+
+    with counting_warnings() as warnings, OutputWriter(output_dir, source_dir, source_folders) as writer:
+        with _timed("load"):
+            site = load_site(source_dir, settings, load_options, now)
+        for skipped in site.skipped:
+            logger.debug("skipped %s: %s: %s", display_path(skipped.source_path), skipped.reason, skipped.detail)
+        report = BuildReport(output_dir, len(site.posts), len(site.tags), skipped=site.skipped)
+        static_files = find_static_files(source_dir)
+        with _timed("render and write"):
+            renderer = SiteRenderer(site, create_environment(source_dir))
+            for output in renderer.render_all():
+                if output.path in static_files:
+                    if output.kind == "asset":
+                        continue  # The site's own static file replaces a generated theme asset.
+                    logger.warning(
+                        "%s: warning: replaced by the generated %s; rename or remove it",
+                        display_path(static_files.pop(output.path)),
+                        output.path,
+                    )
+                writer.write(output.path, output.content)
+                report.written[output.kind] += 1
+            for relative, path in static_files.items():
+                writer.copy(relative, path)
+                report.written["static"] += 1
+        if options.strict and warnings.count:
+            raise DistillmError(
+                f"{_plural(warnings.count, 'warning')}, and --strict turns warnings into errors; "
+                f"{display_path(output_dir)}/ was left as it was"
+            )
+        writer.commit()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def find_static_files(source_dir: Path) -> dict[str, Path]:
+    """Return the files to copy as they are: the default theme's, then the site's `static/` over them."""
+    files: dict[str, Path] = {}
+    for root in (THEME_DIR / STATIC_DIR, source_dir / STATIC_DIR):
+        if not root.is_dir():
+            continue
+        for folder, _, names in os.walk(root):
+            for name in names:
+                path = Path(folder, name)
+                files[path.relative_to(root).as_posix()] = path
+    return dict(sorted(files.items()))

@@ -1,0 +1,119 @@
+"""The `distillm` command line.
+
+Each command parses its flags and calls one function. Exit status: 0 on
+success, 1 when the site has errors (printed one per line, no traceback),
+2 on command-line misuse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import ContentError, DistillmError
+from .logs import configure_logging
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_ERRORS = 1
+EXIT_USAGE = 2
+
+
+def _base_url(value: str) -> str:
+    """Check --base-url the way the setting is checked (argparse reports the problem, exit 2)."""
+    from .settings import base_url_problem
+
+    problem = base_url_problem(value)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """Options every command takes: verbosity and --version."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--version", action="version", version=f"distillm {__version__}")
+    volume = common.add_mutually_exclusive_group()
+    volume.add_argument("-v", "--verbose", action="store_const", const=1, dest="verbosity", help="log each step")
+    volume.add_argument("-q", "--quiet", action="store_const", const=-1, dest="verbosity", help="print only warnings and errors")
+    common.set_defaults(verbosity=0)
+    return common
+
+
+def _site_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--source", "-s", type=Path, default=Path("."), metavar="DIR",
+        help="the site's folder, holding content/ and the settings (default: the current folder)",
+    )
+    parser.add_argument("--drafts", action="store_true", help="include posts with draft = true")
+    parser.add_argument("--future", action="store_true", help="include posts dated in the future")
+    parser.add_argument("--expired", action="store_true", help="include posts whose expirydate has passed")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options()
+    parser = argparse.ArgumentParser(
+        prog="distillm",
+        description="Build a static site from a folder of Markdown link digests.",
+        parents=[common],
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    build = commands.add_parser(
+        "build", parents=[common], help="build the site into the output folder",
+        description="Build the site into the output folder (public/ by default), replacing it only on success.",
+    )
+    _site_options(build)
+    build.add_argument(
+        "--output", "-o", type=Path, metavar="DIR", help="where to write the site (default: public/ in the source folder)"
+    )
+    build.add_argument(
+        "--base-url", type=_base_url, metavar="URL",
+        help="the site's absolute URL for this build, replacing the base_url setting",
+    )
+    build.add_argument("--strict", action="store_true", help="fail the build on any warning")
+    build.set_defaults(handler=_run_build)
+    return parser
+
+
+def _run_build(arguments: argparse.Namespace) -> int:
+    from .build import BuildOptions, build_site
+
+    options = BuildOptions(
+        source_dir=arguments.source,
+        output_dir=arguments.output,
+        base_url=arguments.base_url,
+        drafts=arguments.drafts,
+        future=arguments.future,
+        expired=arguments.expired,
+        strict=arguments.strict,
+    )
+    report = build_site(options)
+    logger.info("%s", report.summary())
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return the exit status."""
+    arguments = build_parser().parse_args(argv)
+    configure_logging(arguments.verbosity)
+    try:
+        return arguments.handler(arguments)
+    except ContentError as error:
+        for diagnostic in error.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        count = len([d for d in error.diagnostics if d.severity == "error"])
+        print(f"error: build failed with {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+        return EXIT_ERRORS
+    except DistillmError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ERRORS
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,243 @@
+"""Markdown: parse a body once into markdown-it tokens, render them to HTML.
+
+The syntax is CommonMark plus tables, strikethrough, footnotes, task lists and
+heading ids, with markdown-it's typographer (`---` to an em dash, curly quotes),
+which is what Hugo's Goldmark gave this blog's readers. The tokens stay on the
+post so the link extractor reads the same parse the page is rendered from.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml, unescapeAll
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+MORE_SEPARATOR = "<!--more-->"
+TOC_LEVELS = (2, 3)
+WORDS_PER_MINUTE = 213
+"""Hugo's reading speed, so reading times match what the blog showed before."""
+
+_CODE_FORMATTER = HtmlFormatter(nowrap=True)
+
+
+@dataclass
+class Heading:
+    """One table-of-contents entry."""
+
+    level: int
+    id: str
+    text: str
+    children: list[Heading] = field(default_factory=list)
+
+
+@dataclass
+class ParsedMarkdown:
+    """The result of parsing a body: markdown-it's tokens and its environment."""
+
+    tokens: list[Token]
+    env: dict[str, Any]
+    """markdown-it's env; footnote definitions live here between parse and render."""
+
+
+@dataclass
+class RenderedMarkdown:
+    """A body rendered to HTML, with its summary for list pages and feeds."""
+
+    html: str
+    summary_html: str
+    """HTML before `<!--more-->`, else the first paragraph."""
+    has_more: bool
+    """Whether the body has an explicit `<!--more-->` separator."""
+
+
+def reading_time(word_count: int) -> int:
+    """Return the minutes needed to read `word_count` words, rounded up, at least 1."""
+    return max(1, (word_count + WORDS_PER_MINUTE - 1) // WORDS_PER_MINUTE)
+
+
+class SiteRenderer(RendererHTML):
+    """markdown-it's HTML renderer with site-aware links and highlighted code.
+
+    Root-relative link and image targets get the base URL's path, so a body link
+    to `/posts/x/` works when the site lives under `/blog/`; the tokens, and so
+    the link database, keep the URL as written.
+    """
+
+    def link_open(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+        token = _with_site_path(tokens[idx], "href", env)
+        return self.renderToken([token], 0, options, env)
+
+    def image(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+        token = _with_site_path(tokens[idx], "src", env)
+        return super().image([token], 0, options, env)
+
+    def fence(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+        token = tokens[idx]
+        info = unescapeAll(token.info).strip()
+        language = info.split(maxsplit=1)[0] if info else ""
+        lexer = _lexer(language.lower()) if language else None
+        code = highlight(token.content, lexer, _CODE_FORMATTER) if lexer else escapeHtml(token.content)
+        language_class = f' class="language-{escapeHtml(language)}"' if language else ""
+        return f'<div class="highlight"><pre><code{language_class}>{code}</code></pre></div>\n'
+
+
+def _with_site_path(token: Token, attribute: str, env: dict[str, Any]) -> Token:
+    target = token.attrGet(attribute)
+    base_path = env.get("base_path", "/")
+    if base_path == "/" or not isinstance(target, str) or not target.startswith("/") or target.startswith("//"):
+        return token
+    attrs = dict(token.attrs)
+    attrs[attribute] = base_path + target[1:]
+    return token.copy(attrs=attrs)
+
+
+@lru_cache(maxsize=None)
+def _lexer(language: str) -> Lexer | None:
+    try:
+        return get_lexer_by_name(language, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return None
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    """Return the one configured parser of this process (building it costs milliseconds)."""
+    md = MarkdownIt("commonmark", {"typographer": True, "xhtmlOut": False}, renderer_cls=SiteRenderer)
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.use(footnote_plugin)
+    md.use(tasklists_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6)
+    return md
+
+
+def parse_markdown(text: str) -> ParsedMarkdown:
+    """Parse a Markdown body; markdown-it line numbers in the tokens count from 0."""
+    env: dict[str, Any] = {}
+    tokens = markdown_parser().parse(text, env)
+    return ParsedMarkdown(tokens, env)
+
+
+def render_markdown(parsed: ParsedMarkdown, base_path: str = "/") -> RenderedMarkdown:
+    """Render parsed Markdown to HTML for a site whose base URL has path `base_path`."""
+    md = markdown_parser()
+    env = dict(parsed.env, base_path=base_path)
+    body_html = md.renderer.render(parsed.tokens, md.options, env)
+    more_index = _more_separator_index(parsed.tokens)
+    if more_index is not None:
+        summary_tokens = parsed.tokens[:more_index]
+    else:
+        summary_tokens = _first_paragraph(parsed.tokens)
+    summary_html = md.renderer.render(summary_tokens, md.options, env) if summary_tokens else ""
+    return RenderedMarkdown(body_html, summary_html, more_index is not None)
+
+
+def render_inline(text: str) -> str:
+    """Render one line of Markdown (a front-matter summary) to inline HTML."""
+    return markdown_parser().renderInline(text)
+
+
+def _more_separator_index(tokens: Sequence[Token]) -> int | None:
+    for index, token in enumerate(tokens):
+        if token.type == "html_block" and token.level == 0 and token.content.strip() == MORE_SEPARATOR:
+            return index
+    return None
+
+
+def _first_paragraph(tokens: Sequence[Token]) -> list[Token]:
+    for start, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.level == 0:
+            end = start
+            while tokens[end].type != "paragraph_close" or tokens[end].level != 0:
+                end += 1
+            return list(tokens[start : end + 1])
+    return []
+
+
+def inline_text(token: Token) -> str:
+    """Return the plain text of an inline token: what a reader sees, without markup."""
+    parts = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return "".join(parts)
+
+
+def table_of_contents(tokens: Sequence[Token]) -> list[Heading]:
+    """Return the body's level-2 and level-3 headings, nested."""
+    entries: list[Heading] = []
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        level = int(token.tag[1])
+        heading_id = token.attrGet("id")
+        if level not in TOC_LEVELS or not isinstance(heading_id, str):
+            continue
+        heading = Heading(level, heading_id, inline_text(tokens[index + 1]))
+        if entries and level > entries[-1].level:
+            entries[-1].children.append(heading)
+        else:
+            entries.append(heading)
+    return entries
+
+
+_WORD = re.compile(r"\w+(?:[’'-]\w+)*")
+
+
+def count_words(tokens: Sequence[Token]) -> int:
+    """Count the words a reader reads: text, inline code and code blocks."""
+    total = 0
+    for token in tokens:
+        if token.type == "inline":
+            total += len(_WORD.findall(inline_text(token)))
+        elif token.type in ("fence", "code_block"):
+            total += len(_WORD.findall(token.content))
+    return total
+
+
+_BLOCK_TAG = re.compile(r"</?(?:p|li|ul|ol|h[1-6]|div|br|tr|td|th|blockquote|pre|section|hr)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def html_to_text(markup: str) -> str:
+    """Return the text of an HTML fragment, tags dropped and spaces collapsed."""
+    text = _TAG.sub("", _BLOCK_TAG.sub(" ", markup))
+    return _SPACE.sub(" ", html.unescape(text)).strip()
+
+
+def shorten(text: str, limit: int = 160) -> str:
+    """Cut `text` at a word boundary to at most `limit` characters, adding an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.-–—")
+    return cut + "…"
+
+
+def syntax_stylesheet() -> str:
+    """Return the CSS for highlighted code, light by default and dark on request."""
+    light = HtmlFormatter(style="friendly").get_style_defs(".highlight")
+    dark = HtmlFormatter(style="github-dark").get_style_defs(".highlight")
+    return (
+        "/* Code highlighting, generated from Pygments' friendly and github-dark styles. */\n"
+        f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+    )
