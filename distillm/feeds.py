@@ -1,16 +1,19 @@
-"""Feeds: RSS 2.0 for the site, the posts section and each tag.
+"""Feeds: documents built from generic entries, and the site's post feeds.
 
-feedgen builds the XML and escapes every text. It rejects naive datetimes and
-characters XML forbids, so dates arrive aware (the loader makes them so) and
-text is cleaned here first, with a warning naming the post.
+A feed is a `FeedChannel` plus `FeedEntry` items, whatever they describe
+(posts here; links in the link archive). feedgen builds RSS 2.0 and escapes
+every text. It rejects naive datetimes and characters XML forbids, so entries
+carry aware datetimes and their text is cleaned here first.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
@@ -22,23 +25,46 @@ from .model import Post, Site
 logger = logging.getLogger(__name__)
 
 GENERATOR_URI = "https://pypi.org/project/distillm/"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 # XML 1.0 allows tab, newline, carriage return and most of Unicode, but not the
 # other C0 controls, lone surrogates, U+FFFE or U+FFFF.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _URL_ATTRIBUTE = re.compile(r"""(?P<prefix>\s(?:href|src)\s*=\s*)(?P<quote>["'])(?P<url>.*?)(?P=quote)""", re.IGNORECASE)
+_URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 @dataclass(frozen=True)
-class FeedSpec:
-    """One feed: where it lives, what it is called and which posts it lists."""
+class FeedChannel:
+    """What a feed says about itself."""
 
-    path: str
     title: str
     description: str
-    page_path: str
-    """The HTML page the feed mirrors (its `<link>`)."""
-    posts: Sequence[Post]
+    feed_url: str
+    """Absolute URL of the feed document (its `rel="self"`)."""
+    home_url: str
+    """Absolute URL of the HTML page the feed mirrors."""
+    language: str
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One feed item, with XML-safe text and absolute URLs."""
+
+    id: str
+    """Stable identifier: the item's first permalink; it never changes when the item is edited."""
+    title: str
+    url: str
+    """Where the item lives on this site."""
+    published: datetime | None
+    updated: datetime | None
+    content_html: str
+    summary: str = ""
+    """Plain-text summary, when the feed carries one."""
+    external_url: str | None = None
+    """The page an item is about, when it is not on this site (a curated link)."""
+    categories: tuple[str, ...] = ()
+    authors: tuple[str, ...] = field(default=())
 
 
 def absolutize_urls(markup: str, page_url: str) -> str:
@@ -50,10 +76,9 @@ def absolutize_urls(markup: str, page_url: str) -> str:
 
     def resolve(match: re.Match[str]) -> str:
         url = match.group("url")
-        if url.startswith("#") or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url):
+        if url.startswith("#") or _URL_SCHEME.match(url):
             return match.group(0)
-        absolute = urljoin(page_url, url)
-        return f"{match.group('prefix')}{match.group('quote')}{absolute}{match.group('quote')}"
+        return f"{match.group('prefix')}{match.group('quote')}{urljoin(page_url, url)}{match.group('quote')}"
 
     return _URL_ATTRIBUTE.sub(resolve, markup)
 
@@ -63,70 +88,108 @@ def clean_xml_text(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
-@dataclass(frozen=True)
-class FeedItem:
-    """The feed-ready texts of one post: XML-safe, with absolute URLs."""
-
-    title: str
-    content: str
-    categories: tuple[str, ...]
+def has_xml_illegal_characters(text: str) -> bool:
+    return _XML_ILLEGAL.search(text) is not None
 
 
-class FeedBuilder:
-    """Build the site's feeds, preparing each post's item text once for all of them."""
+def rss_document(channel: FeedChannel, entries: Sequence[FeedEntry]) -> bytes:
+    """Return an RSS 2.0 document listing `entries` in the order given."""
+    feed = FeedGenerator()
+    feed.title(clean_xml_text(channel.title))
+    # feedgen takes the channel's <link> from the last link added, so self comes first.
+    feed.link(href=channel.feed_url, rel="self")
+    feed.link(href=channel.home_url, rel="alternate")
+    feed.description(clean_xml_text(channel.description or channel.title))
+    feed.language(channel.language)
+    feed.generator("distillm", __version__, GENERATOR_URI)
+    newest = max((entry.updated or entry.published for entry in entries if entry.updated or entry.published), default=None)
+    if newest is not None:
+        # A date from the content keeps the file identical between builds of unchanged posts.
+        feed.lastBuildDate(newest)
+    for entry in entries:
+        item = feed.add_entry(order="append")
+        item.title(entry.title)
+        item.link(href=entry.url)
+        item.guid(entry.id, permalink=entry.id == entry.url)
+        if entry.published is not None:
+            item.pubDate(entry.published)
+        item.description(entry.content_html or entry.summary)
+        for category in entry.categories:
+            item.category(term=category)
+    return feed.rss_str(pretty=True)
+
+
+def json_feed_document(channel: FeedChannel, entries: Sequence[FeedEntry]) -> bytes:
+    """Return a JSON Feed 1.1 document listing `entries` in the order given."""
+    items = []
+    for entry in entries:
+        item: dict[str, object] = {"id": entry.id, "url": entry.url}
+        if entry.external_url:
+            item["external_url"] = entry.external_url
+        item["title"] = entry.title
+        if entry.content_html:
+            item["content_html"] = entry.content_html
+        else:
+            item["content_text"] = entry.summary or entry.title
+        if entry.summary:
+            item["summary"] = entry.summary
+        if entry.published is not None:
+            item["date_published"] = entry.published.isoformat()
+        if entry.updated is not None:
+            item["date_modified"] = entry.updated.isoformat()
+        if entry.categories:
+            item["tags"] = list(entry.categories)
+        if entry.authors:
+            item["authors"] = [{"name": name} for name in entry.authors]
+        items.append(item)
+    document = {
+        "version": JSON_FEED_VERSION,
+        "title": channel.title,
+        "home_page_url": channel.home_url,
+        "feed_url": channel.feed_url,
+        "description": channel.description,
+        "language": channel.language,
+        "items": items,
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+class PostEntries:
+    """Turn posts into feed entries, preparing each post's text once for every feed."""
 
     def __init__(self, site: Site) -> None:
         self.site = site
-        self._items: dict[int, FeedItem] = {}
+        self._entries: dict[int, FeedEntry] = {}
 
-    def rss(self, spec: FeedSpec) -> bytes:
-        """Return the RSS 2.0 document of `spec`: its newest `feed_limit` posts."""
-        site, settings = self.site, self.site.settings
-        posts = list(spec.posts)[: settings.feed_limit]
-        feed = FeedGenerator()
-        feed.title(clean_xml_text(spec.title))
-        # feedgen takes the channel's <link> from the last link added, so self comes first.
-        feed.link(href=site.permalink_for(spec.path), rel="self")
-        feed.link(href=site.permalink_for(spec.page_path), rel="alternate")
-        feed.description(clean_xml_text(spec.description or settings.title))
-        feed.language(settings.language)
-        feed.generator("distillm", __version__, GENERATOR_URI)
-        newest = max((post.lastmod for post in posts if post.lastmod), default=None)
-        if newest is not None:
-            # A date from the content keeps the file identical between builds of unchanged posts.
-            feed.lastBuildDate(newest)
-        for post in posts:
-            self._add_rss_item(feed, post)
-        return feed.rss_str(pretty=True)
+    def entries(self, posts: Sequence[Post]) -> list[FeedEntry]:
+        """Return the entries of the newest `feed_limit` of `posts` (given newest first)."""
+        return [self.entry(post) for post in posts[: self.site.settings.feed_limit]]
 
-    def item(self, post: Post) -> FeedItem:
-        """Return the feed texts of `post`, warning once if XML-illegal characters were removed."""
+    def entry(self, post: Post) -> FeedEntry:
+        """Return the entry of `post`, warning once if XML-illegal characters were removed."""
         key = id(post)
-        if key not in self._items:
-            full = self.site.settings.feed_content == "full"
-            content = absolutize_urls(post.content_html if full else post.summary_html, post.permalink)
-            raw = "\n".join([post.title, content, *(tag.name for tag in post.tags)])
-            if _XML_ILLEGAL.search(raw):
-                logger.warning(
-                    "%s: warning: characters that XML does not allow were removed from the feeds; "
-                    "delete them from the post",
-                    display_path(post.source_path),
-                )
-            self._items[key] = FeedItem(
-                clean_xml_text(post.title),
-                clean_xml_text(content),
-                tuple(clean_xml_text(tag.name) for tag in post.tags),
-            )
-        return self._items[key]
+        if key not in self._entries:
+            self._entries[key] = self._make_entry(post)
+        return self._entries[key]
 
-    def _add_rss_item(self, feed: FeedGenerator, post: Post) -> None:
-        item = self.item(post)
-        entry = feed.add_entry(order="append")
-        entry.title(item.title)
-        entry.link(href=post.permalink)
-        entry.guid(post.permalink, permalink=True)
-        if post.date is not None:
-            entry.pubDate(post.date)
-        entry.description(item.content)
-        for category in item.categories:
-            entry.category(term=category)
+    def _make_entry(self, post: Post) -> FeedEntry:
+        full = self.site.settings.feed_content == "full"
+        content = absolutize_urls(post.content_html if full else post.summary_html, post.permalink)
+        tag_names = [tag.name for tag in post.tags]
+        if any(has_xml_illegal_characters(text) for text in [post.title, content, *tag_names]):
+            logger.warning(
+                "%s: warning: characters that XML does not allow were removed from the feeds; "
+                "delete them from the post",
+                display_path(post.source_path),
+            )
+        author = self.site.settings.author
+        return FeedEntry(
+            id=post.permalink,
+            title=clean_xml_text(post.title),
+            url=post.permalink,
+            published=post.date,
+            updated=post.lastmod,
+            content_html=clean_xml_text(content),
+            categories=tuple(clean_xml_text(name) for name in tag_names),
+            authors=(author,) if author else (),
+        )

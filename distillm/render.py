@@ -22,7 +22,7 @@ import jinja2
 
 from . import __version__
 from .errors import ContentError, Diagnostic, display_path
-from .feeds import FeedBuilder, FeedSpec
+from .feeds import FeedChannel, PostEntries, rss_document
 from .markdown import html_to_text, render_inline, render_markdown, shorten, syntax_stylesheet
 from .model import Post, Site
 from .urls import output_file, paginated_path
@@ -111,7 +111,7 @@ class SiteRenderer:
     def __init__(self, site: Site, env: jinja2.Environment) -> None:
         self.site = site
         self.env = env
-        self.feeds = FeedBuilder(site)
+        self.feed_entries = PostEntries(site)
 
     def render_all(self) -> Iterator[OutputFile]:
         """Yield every page, feed and generated asset of the site."""
@@ -201,17 +201,23 @@ class SiteRenderer:
         return self.render_template("alias.html", info, {"target": target})
 
     def render_feeds(self) -> Iterator[OutputFile]:
+        """Render the RSS feeds of the site, the posts section and each tag."""
         site = self.site
-        specs = [
-            FeedSpec("/index.xml", site.title, site.description, "/", site.posts),
-            FeedSpec("/posts/index.xml", f"Posts on {site.title}", site.description, "/posts/", site.posts),
+        feeds = [
+            ("/index.xml", site.title, "/", site.posts),
+            ("/posts/index.xml", f"Posts on {site.title}", "/posts/", site.posts),
         ]
-        specs += [
-            FeedSpec(f"{tag.path}index.xml", f"{tag.name} on {site.title}", site.description, tag.path, tag.posts)
-            for tag in site.tags
-        ]
-        for spec in specs:
-            yield OutputFile(output_file(spec.path), self.feeds.rss(spec), "feed")
+        feeds += [(f"{tag.path}index.xml", f"{tag.name} on {site.title}", tag.path, tag.posts) for tag in site.tags]
+        for feed_path, title, page_path, posts in feeds:
+            channel = FeedChannel(
+                title=title,
+                description=site.description,
+                feed_url=site.permalink_for(feed_path),
+                home_url=site.permalink_for(page_path),
+                language=site.language,
+            )
+            document = rss_document(channel, self.feed_entries.entries(posts))
+            yield OutputFile(output_file(feed_path), document, "feed")
 
     def render_template(self, name: str, info: PageInfo, context: dict[str, Any]) -> OutputFile:
         """Render template `name` for the page `info`, turning template errors into messages."""
