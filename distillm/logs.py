@@ -16,11 +16,11 @@ _DIAGNOSTIC = re.compile(r"^\S.*?: (?:warning|error): ")
 
 
 class _PlainFormatter(logging.Formatter):
-    """Print INFO as is; prefix other levels unless the message is already a diagnostic line."""
+    """Print INFO and DEBUG as they are; prefix warnings and errors unless already in diagnostic form."""
 
     def format(self, record: logging.LogRecord) -> str:
         message = record.getMessage()
-        if record.levelno == logging.INFO or _DIAGNOSTIC.match(message):
+        if record.levelno < logging.WARNING or _DIAGNOSTIC.match(message):
             text = message
         else:
             text = f"{record.levelname.lower()}: {message}"

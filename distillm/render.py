@@ -242,7 +242,8 @@ class SiteRenderer:
 
 def _syntax_diagnostic(error: jinja2.TemplateSyntaxError) -> Diagnostic:
     path = display_path(error.filename) if error.filename else f"templates/{error.name}"
-    return Diagnostic(path, f"template syntax error: {error.message}; fix the template", error.lineno)
+    message = (error.message or "invalid syntax").rstrip(".")
+    return Diagnostic(path, f"template syntax error: {message}; fix the template", error.lineno)
 
 
 def _runtime_diagnostic(error: Exception, template: str, page_path: str) -> Diagnostic | None:

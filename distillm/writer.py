@@ -88,13 +88,12 @@ class OutputWriter:
     def _foreign_files(self) -> list[str]:
         known = set(self._read_manifest())
         foreign = []
-        for root, folders, files in os.walk(self.output_dir):
-            folders.sort()
-            for name in sorted(files):
+        for root, _, files in os.walk(self.output_dir):
+            for name in files:
                 relative = Path(root, name).relative_to(self.output_dir).as_posix()
                 if relative != MANIFEST and relative not in known:
                     foreign.append(relative)
-        return foreign
+        return sorted(foreign)
 
     def _read_manifest(self) -> list[str]:
         try:
