@@ -39,6 +39,8 @@ class SiteFolder:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.output = root / "public"
+        self.stderr = ""
+        """What the last `build` printed on stderr."""
 
     def write(self, relative: str, text: str, dedent: bool = True) -> Path:
         """Write a text file in the site (UTF-8, `\\n` line ends); return its path."""
@@ -65,7 +67,9 @@ class SiteFolder:
 
     def build(self, *arguments: str) -> subprocess.CompletedProcess[str]:
         """Run `distillm build` on this site."""
-        return run_distillm("build", "--source", str(self.root), *arguments)
+        result = run_distillm("build", "--source", str(self.root), *arguments)
+        self.stderr = result.stderr
+        return result
 
     def html(self, relative: str) -> BeautifulSoup:
         """Parse an output file as HTML."""

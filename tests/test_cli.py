@@ -1,0 +1,108 @@
+"""The command line: defaults, help, version, verbosity and exit statuses."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from conftest import run_distillm
+from distillm import __version__
+
+
+@pytest.mark.parametrize("arguments", [["--version"], ["build", "--version"]])
+def test_version_on_every_command(arguments):
+    result = run_distillm(*arguments)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"distillm {__version__}"
+
+
+@pytest.mark.parametrize("arguments", [["--help"], ["build", "--help"]])
+def test_help_on_every_command(arguments):
+    result = run_distillm(*arguments)
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: distillm")
+    if "build" in arguments:
+        for flag in ["--source", "--output", "--base-url", "--drafts", "--future", "--expired", "--strict", "-v", "-q"]:
+            assert flag in result.stdout
+
+
+def test_console_script_installed():
+    scripts = Path(sysconfig.get_path("scripts"))
+    executable = shutil.which("distillm", path=str(scripts))
+    assert executable is not None, f"no distillm script in {scripts}"
+    result = subprocess.run([executable, "--version"], capture_output=True, text=True)
+    assert result.stdout.strip() == f"distillm {__version__}"
+
+
+@pytest.mark.parametrize("arguments", [[], ["publish"], ["build", "--no-such-flag"], ["build", "-v", "-q"]])
+def test_misuse_exits_with_two(arguments):
+    result = run_distillm(*arguments)
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: distillm")
+
+
+def test_defaults_to_current_folder_and_public(site):
+    site.post("one")
+    result = run_distillm("build", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().endswith(" into public/")
+    assert (site.root / "public/posts/one/index.html").is_file()
+
+
+def test_summary_line_counts(site):
+    site.post("one", tags='["a", "b"]')
+    site.post("two", tags='["b"]', date="2024-06-01")
+    site.post("draft", draft="true")
+    site.post("future", date="2999-01-01")
+    site.write("static/robots.txt", "User-agent: *\n")
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    summary = result.stderr.strip().splitlines()[-1]
+    # Pages: 2 posts, home, posts list, tag index, 2 tags, 404, and a page/1/ redirect for each of the 4 lists.
+    # Static files: the theme's stylesheet, the generated code stylesheet and robots.txt.
+    assert re.fullmatch(
+        r"Built 12 pages, 4 feeds and 3 static files \(2 posts, 2 tags; skipped 1 draft, 1 future\) "
+        rf"in \d+\.\d\d s into {re.escape(str(site.output))}/",
+        summary,
+    ), summary
+
+
+def test_quiet_prints_nothing_on_success(site):
+    site.post("one")
+    result = site.build("-q")
+    assert result.returncode == 0
+    assert result.stderr == ""
+    assert result.stdout == ""
+
+
+def test_verbose_lists_skipped_posts_with_reasons(site):
+    site.settings('title = "T"\nbase_url = "https://example.org/"\ntimezone = "Europe/Paris"\n')
+    draft = site.post("draft", draft="true")
+    future = site.post("future", date="2999-05-02T09:00:00")
+    expired = site.post("expired", expirydate="2020-01-01T00:00:00Z")
+    result = site.build("-v")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert f"skipped {draft}: draft: draft = true" in lines
+    assert f"skipped {future}: future: 2999-05-02 09:00 Europe/Paris is after now" in lines
+    assert f"skipped {expired}: expired: expirydate 2020-01-01 01:00 Europe/Paris is not after now" in lines
+
+
+def test_include_flags_publish_skipped_posts(site):
+    site.post("draft", draft="true")
+    site.post("future", date="2999-05-02")
+    site.post("expired", expirydate="2020-01-01")
+    assert site.build("--drafts", "--future", "--expired").returncode == 0
+    assert {"posts/draft/index.html", "posts/future/index.html", "posts/expired/index.html"} <= site.output_files()
+
+
+def test_no_traceback_for_missing_source(tmp_path):
+    result = run_distillm("build", "--source", str(tmp_path / "nowhere"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0].startswith(f"{tmp_path / 'nowhere'}: error: no site settings found")
