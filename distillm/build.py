@@ -33,7 +33,7 @@ DEFAULT_OUTPUT_DIR = "public"
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """What to build and where; the command line's flags."""
+    """Options of one build: folders, base URL, which posts to include, strictness."""
 
     source_dir: Path = Path(".")
     output_dir: Path | None = None
@@ -53,7 +53,7 @@ class BuildOptions:
 
 @dataclass
 class BuildReport:
-    """What a build did, for its summary line."""
+    """Counts and timing of a finished build, for its summary line."""
 
     output_dir: Path
     posts: int

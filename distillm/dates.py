@@ -25,7 +25,7 @@ def to_aware_datetime(value: Any, zone: tzinfo) -> datetime:
 
     Accepts what TOML and YAML parsers produce (a date, a local datetime, an
     offset datetime) and ISO 8601 strings of the same forms. A value without a
-    zone is taken to be in `zone`; one with a zone keeps its instant and is
+    zone is taken to be in `zone`. A value with a zone keeps its instant and is
     converted to `zone`, so posts of mixed forms sort and display together.
     """
     if isinstance(value, datetime):

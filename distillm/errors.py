@@ -35,7 +35,7 @@ class Diagnostic:
     path: str
     """The file as shown to the user (see `display_path`)."""
     message: str
-    """What is wrong, then `; ` and what to do about it."""
+    """The problem, then `; ` and the fix."""
     line: int | None = None
     """1-based line in the file, when known."""
     column: int | None = None

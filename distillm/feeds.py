@@ -36,7 +36,7 @@ _URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 @dataclass(frozen=True)
 class FeedChannel:
-    """What a feed says about itself."""
+    """The feed-level fields: title, description, language and links."""
 
     title: str
     description: str
@@ -55,7 +55,7 @@ class FeedEntry:
     """Stable identifier: the item's first permalink; it never changes when the item is edited."""
     title: str
     url: str
-    """Where the item lives on this site."""
+    """The item's URL on this site."""
     published: datetime | None
     updated: datetime | None
     content_html: str

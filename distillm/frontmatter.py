@@ -174,7 +174,7 @@ def read_metadata(source: SourceFile, zone: tzinfo, require_date: bool) -> tuple
     Problems that stop the file from being built are errors; an unknown key that
     looks like a misspelled known one is a warning. Both come back in the list.
     """
-    shown = display_path(source.path)
+    shown_path = display_path(source.path)
     problems: list[Diagnostic] = []
     metadata = Metadata()
     values: dict[str, Any] = {}
@@ -184,7 +184,7 @@ def read_metadata(source: SourceFile, zone: tzinfo, require_date: bool) -> tuple
 
     def error(key: str | None, message: str) -> None:
         line = key_line(key) if key else None
-        problems.append(Diagnostic(shown, message, line if line is not None else 1))
+        problems.append(Diagnostic(shown_path, message, line if line is not None else 1))
 
     for key, value in source.values.items():
         folded = str(key).lower()
@@ -243,7 +243,7 @@ def read_metadata(source: SourceFile, zone: tzinfo, require_date: bool) -> tuple
             line = key_line(key)
             problems.append(
                 Diagnostic(
-                    shown,
+                    shown_path,
                     f'unknown front-matter key "{key}"; did you mean "{nearest}"? It is kept in params',
                     line if line is not None else 1,
                     severity="warning",

@@ -41,7 +41,7 @@ SECTION_INDEX = "_index.md"
 
 @dataclass(frozen=True)
 class LoadOptions:
-    """Which unpublished posts a build includes."""
+    """Options of the load stage: the kinds of unpublished posts to include."""
 
     drafts: bool = False
     future: bool = False
@@ -144,7 +144,7 @@ def _folders_and_slug(
         folders, default_slug = parts[:-2], parts[-2]
     else:
         folders, default_slug = parts[:-1], Path(parts[-1]).stem
-    shown = display_path(source.path)
+    shown_path = display_path(source.path)
     from_front_matter = metadata.slug is not None
     try:
         slug = normalize_slug(metadata.slug if from_front_matter else default_slug)
@@ -153,7 +153,9 @@ def _folders_and_slug(
         line = metadata.key_lines.get("slug") if from_front_matter else None
         what = f'slug "{metadata.slug}"' if from_front_matter else f'file name "{relative.as_posix()}"'
         fix = "change the slug" if from_front_matter else 'rename the file, or set slug = "..." in front matter'
-        errors.append(Diagnostic(shown, f"invalid {what}: {error}; {fix}", line if line else (1 if from_front_matter else None)))
+        if line is None and from_front_matter:
+            line = 1
+        errors.append(Diagnostic(shown_path, f"invalid {what}: {error}; {fix}", line))
         return (), ""
     first = folders[0] if folders else slug
     reserved = GENERATED_POST_NAMES if is_post else GENERATED_ROOT_NAMES
@@ -162,7 +164,7 @@ def _folders_and_slug(
         line = metadata.key_lines.get("slug") if from_front_matter and not folders else None
         errors.append(
             Diagnostic(
-                shown,
+                shown_path,
                 f'"{first}" is used by distillm for generated files under {where}; choose another slug or folder',
                 line,
             )
@@ -188,16 +190,16 @@ def _filter_unpublished(
 def _skip_reason(
     metadata: Metadata, options: LoadOptions, now: datetime, settings: Settings
 ) -> tuple[str, str] | None:
-    def shown(moment: datetime) -> str:
+    def in_site_zone(moment: datetime) -> str:
         return f"{moment.astimezone(settings.tzinfo):%Y-%m-%d %H:%M} {settings.timezone}"
 
     if metadata.draft and not options.drafts:
         return "draft", "draft = true"
     publish = metadata.publishdate or metadata.date
     if publish is not None and publish > now and not options.future:
-        return "future", f"{shown(publish)} is after now"
+        return "future", f"{in_site_zone(publish)} is after now"
     if metadata.expirydate is not None and metadata.expirydate <= now and not options.expired:
-        return "expired", f"expirydate {shown(metadata.expirydate)} is not after now"
+        return "expired", f"expirydate {in_site_zone(metadata.expirydate)} is not after now"
     return None
 
 

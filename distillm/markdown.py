@@ -75,7 +75,7 @@ class SiteRenderer(RendererHTML):
     """markdown-it's HTML renderer with site-aware links and highlighted code.
 
     Root-relative link and image targets get the base URL's path, so a body link
-    to `/posts/x/` works when the site lives under `/blog/`; the tokens, and so
+    to `/posts/x/` works when the site lives under `/blog/`. The tokens, and so
     the link database, keep the URL as written.
     """
 
@@ -170,7 +170,7 @@ def _first_paragraph(tokens: Sequence[Token]) -> list[Token]:
 
 
 def inline_text(token: Token) -> str:
-    """Return the plain text of an inline token: what a reader sees, without markup."""
+    """Return the plain text of an inline token, without markup."""
     parts = []
     for child in token.children or ():
         if child.type in ("text", "code_inline"):

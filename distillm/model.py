@@ -1,4 +1,4 @@
-"""The site's data model: posts and pages, tags, and the site that holds them.
+"""The site's data model: posts and pages, tags, and the site that contains them.
 
 Terms: a *slug* is one URL segment; a *path* is a URL path from the site's root
 (`/posts/distillm-03/`), the same whatever the base URL; a *url* is the path

@@ -1,7 +1,7 @@
 """Render stage: Markdown bodies to HTML, then every page and feed of the site.
 
 Templates come from the site's `templates/` first and the package's default
-theme second, file by file; `theme/<name>` always names the default theme's
+theme second, file by file. `theme/<name>` always names the default theme's
 file, so an override can extend the template it replaces. Jinja runs with
 autoescape and `StrictUndefined`, and any template error becomes a message
 with the template's file and line.
@@ -48,7 +48,7 @@ class OutputFile:
 
 @dataclass(frozen=True)
 class PageInfo:
-    """What every template knows about the page it renders (`page` in templates)."""
+    """Facts about the page being rendered, given to every template as `page`."""
 
     kind: str
     """`home`, `section`, `post`, `page`, `tags`, `tag`, `404` or `alias`."""

@@ -45,8 +45,8 @@ def normalize_slug(raw: str) -> str:
         raise InvalidSlug("it is empty")
     bad = _UNSAFE_IN_SLUG.search(slug)
     if bad:
-        shown = repr(bad.group())[1:-1]
-        raise InvalidSlug(f'it contains "{shown}", which cannot be part of a URL path segment')
+        character = repr(bad.group())[1:-1]
+        raise InvalidSlug(f'it contains "{character}", which cannot be part of a URL path segment')
     if slug in (".", "..") or slug.startswith("."):
         raise InvalidSlug("it starts with a dot")
     if slug.split(".")[0] in _WINDOWS_DEVICE_NAMES:
