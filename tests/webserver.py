@@ -33,7 +33,7 @@ class _PrefixHandler(SimpleHTTPRequestHandler):
         self.prefix = prefix
         super().__init__(*args, **kwargs)
 
-    def send_head(self):  # noqa: ANN201 - the base class's signature
+    def send_head(self):
         if not urlsplit(self.path).path.startswith(self.prefix):
             self.send_error(404, "Not under the served path")
             return None
