@@ -7,6 +7,7 @@ only when everything succeeded.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import time
@@ -17,12 +18,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from .errors import DistillmError, display_path
+from .errors import ContentError, Diagnostic, DistillmError, display_path
 from .loader import CONTENT_DIR, LoadOptions, load_site
 from .logs import counting_warnings
-from .model import SkippedPost
-from .render import TEMPLATES_DIR, THEME_DIR, SiteRenderer, create_environment
+from .model import Site, SkippedPost
+from .render import TEMPLATES_DIR, THEME_DIR, OutputFile, SiteRenderer, create_environment
 from .settings import load_settings
+from .urls import resource_output_file
 from .writer import OutputWriter
 
 logger = logging.getLogger(__name__)
@@ -112,7 +114,7 @@ def build_site(options: BuildOptions) -> BuildReport:
         static_files = find_static_files(source_dir)
         with _timed("render and write"):
             renderer = SiteRenderer(site, create_environment(source_dir))
-            for output in renderer.render_all():
+            for output in itertools.chain(renderer.render_all(), renderer.render_crawler_files()):
                 if output.path in static_files:
                     if output.kind == "asset":
                         continue  # The site's own static file replaces a generated theme asset.
@@ -123,9 +125,9 @@ def build_site(options: BuildOptions) -> BuildReport:
                     )
                 writer.write(output.path, output.content)
                 report.written[output.kind] += 1
-            for relative, path in static_files.items():
-                writer.copy(relative, path)
-                report.written["static"] += 1
+            write_redirects(writer, renderer.render_aliases(), report)
+            copy_files(writer, bundle_resources(site), report)
+            copy_files(writer, static_files, report)
         if options.strict and warnings.count:
             raise DistillmError(
                 f"{_plural(warnings.count, 'warning')}, and --strict turns warnings into errors; "
@@ -134,6 +136,55 @@ def build_site(options: BuildOptions) -> BuildReport:
         writer.commit()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def write_redirects(writer: OutputWriter, redirects: Iterator[OutputFile], report: BuildReport) -> None:
+    """Write the redirect pages of front matter's `aliases`; raise `ContentError` for those that clash.
+
+    They are written after every generated file, so an alias that names a
+    generated page (`/tags/`) is reported instead of replacing it.
+    """
+    problems = []
+    for output in redirects:
+        clash = writer.clash(output.path)
+        if clash is None:
+            writer.write(output.path, output.content)
+            report.written[output.kind] += 1
+            continue
+        post = output.alias_of
+        assert post is not None, "render_aliases sets alias_of on every redirect"
+        problems.append(
+            Diagnostic(
+                display_path(post.source_path),
+                f'alias "/{output.path.removesuffix("index.html")}" clashes with the generated {clash}; '
+                "remove the alias",
+                post.metadata.key_lines.get("aliases"),
+            )
+        )
+    if problems:
+        raise ContentError(problems)
+
+
+def bundle_resources(site: Site) -> dict[str, Path]:
+    """Return the files of every page bundle, by their path in the output folder."""
+    files = {}
+    for post in [*site.posts, *site.pages]:
+        for relative, path in post.resources.items():
+            files[resource_output_file(post.path, relative)] = path
+    return files
+
+
+def copy_files(writer: OutputWriter, files: dict[str, Path], report: BuildReport) -> None:
+    """Copy files as they are, warning about each one that a file written before replaces."""
+    for relative, path in files.items():
+        clash = writer.clash(relative)
+        if clash is not None:
+            logger.warning(
+                "%s: warning: replaced by the generated %s; rename or remove it", display_path(path), clash
+            )
+            continue
+        writer.copy(relative, path)
+        report.written["static"] += 1
 
 
 def find_static_files(source_dir: Path) -> dict[str, Path]:

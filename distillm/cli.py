@@ -79,6 +79,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--strict", action="store_true", help="fail the build on any warning")
     build.set_defaults(handler=_run_build)
+
+    new = commands.add_parser(
+        "new", parents=[common], help="start a new post as a draft",
+        description="Write content/posts/<slug>.md for TITLE: a draft dated now, with an example "
+        "digest section for the previous month. An existing file is never overwritten.",
+    )
+    new.add_argument("title", metavar="TITLE", help='the post\'s title, such as "DistiLLM 04"; it gives the file name')
+    new.add_argument(
+        "--source", "-s", type=Path, default=Path("."), metavar="DIR",
+        help="the site's folder, holding content/ and the settings (default: the current folder)",
+    )
+    new.set_defaults(handler=_run_new)
     return parser
 
 
@@ -99,6 +111,13 @@ def _run_build(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_new(arguments: argparse.Namespace) -> int:
+    from .new import create_post
+
+    create_post(arguments.source, arguments.title)
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit status."""
     arguments = build_parser().parse_args(argv)
@@ -109,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for diagnostic in error.diagnostics:
             print(diagnostic, file=sys.stderr)
         count = len([d for d in error.diagnostics if d.severity == "error"])
-        print(f"error: build failed with {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+        print(f"error: {arguments.command} failed with {count} error{'s' if count != 1 else ''}", file=sys.stderr)
         return EXIT_ERRORS
     except DistillmError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -1,9 +1,10 @@
 """Feeds: documents built from generic entries, and the site's post feeds.
 
 A feed is a `FeedChannel` plus `FeedEntry` items, whatever they describe
-(posts here; links in the link archive). feedgen builds RSS 2.0 and escapes
-every text. It rejects naive datetimes and characters XML forbids, so entries
-carry aware datetimes and their text is cleaned here first.
+(posts here; links in the link archive). feedgen builds RSS 2.0 and Atom 1.0
+and escapes every text. It rejects naive datetimes and characters XML forbids,
+so entries carry aware datetimes and their text is cleaned here first. JSON
+Feed 1.1 is plain `json`.
 """
 
 from __future__ import annotations
@@ -20,12 +21,15 @@ from feedgen.feed import FeedGenerator
 
 from . import __version__
 from .errors import display_path
+from .markdown import html_to_text, shorten
 from .model import Post, Site
 
 logger = logging.getLogger(__name__)
 
 GENERATOR_URI = "https://pypi.org/project/distillm/"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+SUMMARY_TEXT_LENGTH = 300
+"""Maximum characters of an entry's plain-text summary."""
 
 # XML 1.0 allows tab, newline, carriage return and most of Unicode, but not the
 # other C0 controls, lone surrogates, U+FFFE or U+FFFF.
@@ -45,6 +49,8 @@ class FeedChannel:
     home_url: str
     """Absolute URL of the HTML page the feed mirrors."""
     language: str
+    author: str = ""
+    """Name of the feed's author; Atom requires one, so it falls back to the title there."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,8 @@ class FeedEntry:
     content_html: str
     summary: str = ""
     """Plain-text summary, when the feed carries one."""
+    summary_html: str = ""
+    """HTML summary, used in place of `content_html` when that is empty."""
     external_url: str | None = None
     """The page an item is about, when it is not on this site (a curated link)."""
     categories: tuple[str, ...] = ()
@@ -71,12 +79,13 @@ def absolutize_urls(markup: str, page_url: str) -> str:
     """Resolve every `href` and `src` in `markup` against `page_url`.
 
     Feed readers show content away from the site, so root-relative and
-    relative links would break there. Fragments and absolute URLs are kept.
+    relative links, and links to a fragment of the page, would break there.
+    URLs with a scheme are kept.
     """
 
     def resolve(match: re.Match[str]) -> str:
         url = match.group("url")
-        if url.startswith("#") or _URL_SCHEME.match(url):
+        if _URL_SCHEME.match(url):
             return match.group(0)
         return f"{match.group('prefix')}{match.group('quote')}{urljoin(page_url, url)}{match.group('quote')}"
 
@@ -102,7 +111,7 @@ def rss_document(channel: FeedChannel, entries: Sequence[FeedEntry]) -> bytes:
     feed.description(clean_xml_text(channel.description or channel.title))
     feed.language(channel.language)
     feed.generator("distillm", __version__, GENERATOR_URI)
-    newest = max((entry.updated or entry.published for entry in entries if entry.updated or entry.published), default=None)
+    newest = _newest_date(entries)
     if newest is not None:
         # A date from the content keeps the file identical between builds of unchanged posts.
         feed.lastBuildDate(newest)
@@ -113,10 +122,59 @@ def rss_document(channel: FeedChannel, entries: Sequence[FeedEntry]) -> bytes:
         item.guid(entry.id, permalink=entry.id == entry.url)
         if entry.published is not None:
             item.pubDate(entry.published)
-        item.description(entry.content_html or entry.summary)
+        item.description(entry.content_html or entry.summary_html or entry.summary)
         for category in entry.categories:
             item.category(term=category)
     return feed.rss_str(pretty=True)
+
+
+def atom_document(channel: FeedChannel, entries: Sequence[FeedEntry]) -> bytes:
+    """Return an Atom 1.0 document listing `entries` in the order given.
+
+    Every entry gets an author, the channel's when it has none of its own, and
+    an `updated` date, its publication date when it was never edited.
+    """
+    feed = FeedGenerator()
+    feed.id(channel.feed_url)
+    feed.title(clean_xml_text(channel.title))
+    if channel.description:
+        feed.subtitle(clean_xml_text(channel.description))
+    feed.link(href=channel.home_url, rel="alternate", type="text/html")
+    feed.link(href=channel.feed_url, rel="self", type="application/atom+xml")
+    feed.language(channel.language)
+    feed_author = clean_xml_text(channel.author or channel.title)
+    feed.author(name=feed_author)
+    feed.generator("distillm", __version__, GENERATOR_URI)
+    newest = _newest_date(entries)
+    if newest is not None:
+        feed.updated(newest)
+    for entry in entries:
+        item = feed.add_entry(order="append")
+        item.id(entry.id)
+        item.title(entry.title)
+        item.link(href=entry.url, rel="alternate", type="text/html")
+        updated = entry.updated or entry.published or newest
+        if updated is not None:
+            item.updated(updated)
+        if entry.published is not None:
+            item.published(entry.published)
+        for name in entry.authors or (feed_author,):
+            item.author(name=name)
+        if entry.content_html:
+            item.content(entry.content_html, type="html")
+        if entry.summary_html:
+            item.summary(entry.summary_html, type="html")
+        elif entry.summary:
+            item.summary(entry.summary)
+        for category in entry.categories:
+            item.category(term=category)
+    return feed.atom_str(pretty=True)
+
+
+def _newest_date(entries: Sequence[FeedEntry]) -> datetime | None:
+    """Return the latest edit or publication among `entries`, or None."""
+    dates = [entry.updated or entry.published for entry in entries]
+    return max((moment for moment in dates if moment is not None), default=None)
 
 
 def json_feed_document(channel: FeedChannel, entries: Sequence[FeedEntry]) -> bytes:
@@ -127,8 +185,8 @@ def json_feed_document(channel: FeedChannel, entries: Sequence[FeedEntry]) -> by
         if entry.external_url:
             item["external_url"] = entry.external_url
         item["title"] = entry.title
-        if entry.content_html:
-            item["content_html"] = entry.content_html
+        if entry.content_html or entry.summary_html:
+            item["content_html"] = entry.content_html or entry.summary_html
         else:
             item["content_text"] = entry.summary or entry.title
         if entry.summary:
@@ -151,6 +209,8 @@ def json_feed_document(channel: FeedChannel, entries: Sequence[FeedEntry]) -> by
         "language": channel.language,
         "items": items,
     }
+    if channel.author:
+        document["authors"] = [{"name": channel.author}]
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
@@ -174,9 +234,10 @@ class PostEntries:
 
     def _make_entry(self, post: Post) -> FeedEntry:
         full = self.site.settings.feed_content == "full"
-        content = absolutize_urls(post.content_html if full else post.summary_html, post.permalink)
+        content = absolutize_urls(post.content_html, post.permalink) if full else ""
+        summary = absolutize_urls(post.summary_html, post.permalink)
         tag_names = [tag.name for tag in post.tags]
-        if any(has_xml_illegal_characters(text) for text in [post.title, content, *tag_names]):
+        if any(has_xml_illegal_characters(text) for text in [post.title, content, summary, *tag_names]):
             logger.warning(
                 "%s: warning: characters that XML does not allow were removed from the feeds; "
                 "delete them from the post",
@@ -184,12 +245,23 @@ class PostEntries:
             )
         author = self.site.settings.author
         return FeedEntry(
-            id=post.permalink,
+            id=self.first_permalink(post),
             title=clean_xml_text(post.title),
             url=post.permalink,
             published=post.date,
             updated=post.lastmod,
             content_html=clean_xml_text(content),
+            summary=clean_xml_text(shorten(html_to_text(summary), SUMMARY_TEXT_LENGTH)),
+            summary_html=clean_xml_text(summary),
             categories=tuple(clean_xml_text(name) for name in tag_names),
             authors=(author,) if author else (),
         )
+
+    def first_permalink(self, post: Post) -> str:
+        """Return the post's feed id: the absolute URL it was first published at.
+
+        A post whose slug changed lists its old URL in `aliases`, oldest
+        first, so its first alias is that URL. Feed readers key items by this
+        id, and a new one would show the post again as unread.
+        """
+        return self.site.permalink_for(post.aliases[0]) if post.aliases else post.permalink

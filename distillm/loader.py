@@ -8,6 +8,7 @@ build reports them all; nothing is rendered or written here.
 from __future__ import annotations
 
 import logging
+import os
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -22,11 +23,14 @@ from .settings import Settings
 from .urls import (
     GENERATED_POST_NAMES,
     GENERATED_ROOT_NAMES,
+    InvalidAlias,
     InvalidSlug,
+    alias_path,
     normalize_slug,
     output_file,
     page_path,
     post_path,
+    section_of,
     tag_path,
     tag_slug,
 )
@@ -70,7 +74,19 @@ def load_site(source_dir: Path, settings: Settings, options: LoadOptions, now: d
         raise ContentError.at(content_dir, "content folder not found; create it and put posts in content/posts/")
     errors: list[Diagnostic] = []
     loaded: list[Post] = []
-    for path in find_content_files(content_dir):
+    content_files = find_content_files(content_dir)
+    bundle_dirs = {path.parent for path in content_files if is_bundle_index(path.relative_to(content_dir))}
+    for path in content_files:
+        bundle = _enclosing_bundle(path, bundle_dirs)
+        if bundle is not None:
+            # Hugo treats Markdown files in a leaf bundle as resources of its page, not as pages.
+            logger.warning(
+                "%s: warning: Markdown files inside the page bundle %s/ are not published; "
+                "move the file out of that folder to make it a page",
+                display_path(path),
+                display_path(bundle),
+            )
+            continue
         if path.name == SECTION_INDEX:
             # NOTE: Hugo's section index files (list-page front matter) have no
             # equivalent yet; their text is not published.
@@ -83,6 +99,7 @@ def load_site(source_dir: Path, settings: Settings, options: LoadOptions, now: d
 
     published, skipped = _filter_unpublished(loaded, options, now, settings)
     errors.extend(_url_collisions(published))
+    errors.extend(_alias_collisions(published))
     tags, tag_errors = _collect_tags(published, settings)
     errors.extend(tag_errors)
     if errors:
@@ -106,15 +123,23 @@ def load_post(path: Path, content_dir: Path, settings: Settings) -> Post:
         logger.warning("%s", warning)
     errors = [p for p in problems if p.severity == "error"]
     folders, slug = _folders_and_slug(relative, is_post, metadata, source, errors)
-    if errors:
-        raise ContentError(errors)
-
-    parsed = parse_markdown(source.body)
-    words = count_words(parsed.tokens)
     if is_post:
         path_in_site = post_path(slug) if not folders else page_path((POSTS_DIR, *folders), slug)
     else:
         path_in_site = page_path(folders, slug)
+    aliases = _resolve_aliases(metadata, section_of(path_in_site), source, errors)
+    if errors:
+        raise ContentError(errors)
+    if "url" in metadata.params:
+        # Hugo's `url` replaces the whole path; here it would silently move the page.
+        message = (
+            f"front-matter url is not supported, so this page is at {path_in_site}; "
+            "add the old URL to aliases to keep it working"
+        )
+        logger.warning("%s", Diagnostic(display_path(path), message, metadata.key_lines.get("url"), severity="warning"))
+
+    parsed = parse_markdown(source.body)
+    words = count_words(parsed.tokens)
     return Post(
         source_path=path,
         kind="post" if is_post else "page",
@@ -128,7 +153,66 @@ def load_post(path: Path, content_dir: Path, settings: Settings) -> Post:
         toc=table_of_contents(parsed.tokens),
         word_count=words,
         reading_time=reading_time(words),
+        aliases=aliases,
+        resources=bundle_resources(path.parent) if is_bundle_index(relative) else {},
     )
+
+
+def is_bundle_index(relative: Path) -> bool:
+    """Whether a content file (relative to `content/`) is the `index.md` of a page bundle.
+
+    `posts/<name>/index.md` and `<name>/index.md` are bundles; `posts/index.md`
+    is a post whose slug is `index`, as in Hugo.
+    """
+    in_posts = relative.parts[0] == POSTS_DIR
+    depth = len(relative.parts) - 1 if in_posts else len(relative.parts)
+    return relative.name == BUNDLE_INDEX and depth > 1
+
+
+def _enclosing_bundle(path: Path, bundle_dirs: set[Path]) -> Path | None:
+    """Return the bundle folder that holds `path` as a resource, if any (its own index.md excluded)."""
+    if path.name == BUNDLE_INDEX and path.parent in bundle_dirs:
+        return None
+    return next((folder for folder in path.parents if folder in bundle_dirs), None)
+
+
+def bundle_resources(bundle_dir: Path) -> dict[str, Path]:
+    """Return the files of a page bundle to publish beside its page, by `/`-separated relative path.
+
+    Hidden files and Markdown files are left out: Hugo does not publish
+    Markdown resources either.
+    """
+    resources = {}
+    for folder, subfolders, names in os.walk(bundle_dir):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(names):
+            if name.startswith(".") or name.endswith(".md"):
+                continue
+            path = Path(folder, name)
+            resources[path.relative_to(bundle_dir).as_posix()] = path
+    return resources
+
+
+def _resolve_aliases(
+    metadata: Metadata, section_path: str, source: SourceFile, errors: list[Diagnostic]
+) -> list[str]:
+    """Return the site paths of front matter's `aliases`, adding a problem to `errors` for each invalid one."""
+    paths = []
+    for alias in metadata.aliases:
+        try:
+            path = alias_path(alias, section_path)
+        except InvalidAlias as error:
+            errors.append(
+                Diagnostic(
+                    display_path(source.path),
+                    f'invalid alias "{alias}": {error}',
+                    metadata.key_lines.get("aliases", 1),
+                )
+            )
+            continue
+        if path not in paths:
+            paths.append(path)
+    return paths
 
 
 def _folders_and_slug(
@@ -226,6 +310,35 @@ def _url_collisions(posts: list[Post]) -> list[Diagnostic]:
             )
         )
     return problems
+
+
+def _alias_collisions(posts: list[Post]) -> list[Diagnostic]:
+    """Report aliases that are the URL of a post or page, or that two files both list."""
+    owners: dict[str, tuple[Post, str]] = {}
+    for post in posts:
+        owners[_file_key(post.path)] = (post, "URL")
+    problems = []
+    for post in posts:
+        for alias in post.aliases:
+            key = _file_key(alias)
+            first = owners.setdefault(key, (post, "alias"))
+            if first == (post, "alias"):
+                continue
+            owner, what = first
+            where = "this file" if owner is post else display_path(owner.source_path)
+            problems.append(
+                Diagnostic(
+                    display_path(post.source_path),
+                    f"alias {alias} is already the {what} of {where}; remove one of them",
+                    post.metadata.key_lines.get("aliases"),
+                )
+            )
+    return problems
+
+
+def _file_key(path: str) -> str:
+    """Return the output file of a path as file systems compare names (see `_url_collisions`)."""
+    return unicodedata.normalize("NFC", output_file(path)).casefold()
 
 
 def _collect_tags(posts: list[Post], settings: Settings) -> tuple[list[Tag], list[Diagnostic]]:

@@ -75,9 +75,16 @@ class SiteRenderer(RendererHTML):
     """markdown-it's HTML renderer with site-aware links and highlighted code.
 
     Root-relative link and image targets get the base URL's path, so a body link
-    to `/posts/x/` works when the site lives under `/blog/`. The tokens, and so
-    the link database, keep the URL as written.
+    to `/posts/x/` works when the site lives under `/blog/`. The same applies to
+    `href` and `src` attributes in raw HTML. The tokens, and so the link
+    database, keep the URL as written.
     """
+
+    def html_block(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+        return _with_site_path_in_html(super().html_block(tokens, idx, options, env), env)
+
+    def html_inline(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+        return _with_site_path_in_html(super().html_inline(tokens, idx, options, env), env)
 
     def link_open(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
         token = _with_site_path(tokens[idx], "href", env)
@@ -105,6 +112,19 @@ def _with_site_path(token: Token, attribute: str, env: dict[str, Any]) -> Token:
     attrs = dict(token.attrs)
     attrs[attribute] = base_path + target[1:]
     return token.copy(attrs=attrs)
+
+
+# An href or src attribute in raw HTML whose value is a root-relative path (not `//host`).
+_ROOT_RELATIVE_ATTRIBUTE = re.compile(
+    r"""(?P<prefix>\s(?:href|src)\s*=\s*(?P<quote>["']?))/(?!/)""", re.IGNORECASE
+)
+
+
+def _with_site_path_in_html(markup: str, env: dict[str, Any]) -> str:
+    base_path = env.get("base_path", "/")
+    if base_path == "/":
+        return markup
+    return _ROOT_RELATIVE_ATTRIBUTE.sub(lambda match: match.group("prefix") + base_path, markup)
 
 
 @lru_cache(maxsize=None)

@@ -54,6 +54,10 @@ class Post:
     """The next older post; set when the site is assembled."""
     next_post: Post | None = None
     """The next newer post; set when the site is assembled."""
+    aliases: list[str] = field(default_factory=list)
+    """Paths of old URLs that redirect here, resolved from front matter's `aliases`."""
+    resources: dict[str, Path] = field(default_factory=dict)
+    """A page bundle's other files: path relative to the page's folder -> source file."""
 
     @property
     def title(self) -> str:
@@ -84,6 +88,11 @@ class Post:
     @property
     def tokens(self) -> list[Token]:
         return self.markdown.tokens
+
+    @property
+    def image(self) -> str:
+        """Front matter's `image` as written: relative to the post, root-relative or absolute."""
+        return self.metadata.image
 
 
 @dataclass(eq=False)

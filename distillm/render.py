@@ -17,14 +17,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import jinja2
 
 from . import __version__
 from .errors import ContentError, Diagnostic, display_path
-from .feeds import FeedChannel, PostEntries, rss_document
+from .feeds import FeedChannel, PostEntries, absolutize_urls, atom_document, json_feed_document, rss_document
 from .markdown import html_to_text, render_inline, render_markdown, shorten, syntax_stylesheet
 from .model import Post, Site
+from .sitemap import robots_txt, sitemap_document
 from .urls import output_file, paginated_path
 
 logger = logging.getLogger(__name__)
@@ -32,6 +34,10 @@ logger = logging.getLogger(__name__)
 THEME_DIR = Path(__file__).parent / "theme"
 TEMPLATES_DIR = "templates"
 SYNTAX_STYLESHEET = "css/syntax.css"
+SITEMAP_FILE = "sitemap.xml"
+ROBOTS_FILE = "robots.txt"
+NOJEKYLL_FILE = ".nojekyll"
+CNAME_FILE = "CNAME"
 DESCRIPTION_LENGTH = 160
 
 
@@ -44,6 +50,8 @@ class OutputFile:
     content: bytes
     kind: str
     """`page`, `feed` or `asset`: what the build summary counts it as."""
+    alias_of: Post | None = None
+    """For a redirect page of front matter's `aliases`: the post or page listing the alias."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,16 @@ class PageInfo:
     url: str
     permalink: str
     description: str
+    image: str = ""
+    """Absolute URL of the page's preview image (front matter's `image`), or empty."""
+    published: datetime | None = None
+    """The post's date; None for other pages."""
+    lastmod: datetime | None = None
+    """The page's last change: a post's last edit, a list's newest listed post."""
+
+
+# Page kinds that are not in the sitemap: redirects and the error page.
+NOT_IN_SITEMAP = frozenset(["alias", "404"])
 
 
 @dataclass(frozen=True)
@@ -112,6 +130,8 @@ class SiteRenderer:
         self.site = site
         self.env = env
         self.feed_entries = PostEntries(site)
+        self.sitemap_pages: list[PageInfo] = []
+        """Every rendered page that crawlers should index, in rendering order."""
 
     def render_all(self) -> Iterator[OutputFile]:
         """Yield every page, feed and generated asset of the site."""
@@ -127,6 +147,7 @@ class SiteRenderer:
             yield from self.render_list("tag", "tag.html", tag.path, tag.posts, tag.name, tag=tag)
         yield self.render_template("404.html", self.page_info("404", "Page not found", "/404.html"), {})
         yield from self.render_feeds()
+        yield from self.render_atom_and_json_feeds()
         yield OutputFile(SYNTAX_STYLESHEET, syntax_stylesheet().encode(), "asset")
 
     def render_bodies(self) -> None:
@@ -136,7 +157,9 @@ class SiteRenderer:
             rendered = render_markdown(post.markdown, base_path)
             post.content_html = rendered.html
             summary = post.metadata.summary
-            post.summary_html = f"<p>{render_inline(summary)}</p>\n" if summary else rendered.summary_html
+            summary_html = f"<p>{render_inline(summary)}</p>\n" if summary else rendered.summary_html
+            # List pages show the summary away from the post, where its relative links would break.
+            post.summary_html = absolutize_urls(summary_html, post.url)
 
     def description_of(self, post: Post) -> str:
         """Return the meta description: front matter's, else the start of the summary."""
@@ -144,7 +167,10 @@ class SiteRenderer:
             return post.description
         return shorten(html_to_text(post.summary_html), DESCRIPTION_LENGTH) or self.site.description
 
-    def page_info(self, kind: str, title: str, path: str, description: str | None = None) -> PageInfo:
+    def page_info(
+        self, kind: str, title: str, path: str, description: str | None = None, **extra: Any
+    ) -> PageInfo:
+        """Describe the page at site path `path`; `extra` sets `image`, `published` and `lastmod`."""
         return PageInfo(
             kind,
             title,
@@ -152,15 +178,35 @@ class SiteRenderer:
             self.site.url_for(path),
             self.site.permalink_for(path),
             self.site.description if description is None else description,
+            **extra,
         )
 
+    def post_info(self, kind: str, post: Post) -> PageInfo:
+        """Describe the page of a post or of a page outside the posts."""
+        return self.page_info(
+            kind,
+            post.title,
+            post.path,
+            self.description_of(post),
+            image=self.image_url(post),
+            published=post.date if kind == "post" else None,
+            lastmod=post.lastmod,
+        )
+
+    def image_url(self, post: Post) -> str:
+        """Return the absolute URL of front matter's `image`, which is relative to the post unless it starts with `/`."""
+        image = post.image
+        if not image:
+            return ""
+        if image.startswith("/") and not image.startswith("//"):
+            return self.site.permalink_for(image)
+        return urljoin(post.permalink, image)
+
     def render_post(self, post: Post) -> OutputFile:
-        info = self.page_info("post", post.title, post.path, self.description_of(post))
-        return self.render_template("post.html", info, {"post": post})
+        return self.render_template("post.html", self.post_info("post", post), {"post": post})
 
     def render_page(self, page: Post) -> OutputFile:
-        info = self.page_info("page", page.title, page.path, self.description_of(page))
-        return self.render_template("page.html", info, {"post": page})
+        return self.render_template("page.html", self.post_info("page", page), {"post": page})
 
     def render_list(
         self, kind: str, template: str, first_path: str, posts: Sequence[Post], title: str, **extra: Any
@@ -186,12 +232,12 @@ class SiteRenderer:
                 page_urls=page_urls,
             )
             page_title = title if number == 1 else f"{title} (page {number})"
-            info = self.page_info(kind, page_title, path)
+            info = self.page_info(kind, page_title, path, lastmod=_newest_edit(paginator.items))
             yield self.render_template(template, info, {"paginator": paginator, "posts": paginator.items, **extra})
         yield self.render_redirect(f"{first_path}page/1/", first_path)
 
     def render_tag_index(self) -> OutputFile:
-        info = self.page_info("tags", "Tags", "/tags/")
+        info = self.page_info("tags", "Tags", "/tags/", lastmod=_newest_edit(self.site.posts))
         return self.render_template("tags.html", info, {"tags": self.site.tags})
 
     def render_redirect(self, from_path: str, to_path: str) -> OutputFile:
@@ -209,15 +255,55 @@ class SiteRenderer:
         ]
         feeds += [(f"{tag.path}index.xml", f"{tag.name} on {site.title}", tag.path, tag.posts) for tag in site.tags]
         for feed_path, title, page_path, posts in feeds:
-            channel = FeedChannel(
-                title=title,
-                description=site.description,
-                feed_url=site.permalink_for(feed_path),
-                home_url=site.permalink_for(page_path),
-                language=site.language,
-            )
+            channel = self.feed_channel(feed_path, title, page_path)
             document = rss_document(channel, self.feed_entries.entries(posts))
             yield OutputFile(output_file(feed_path), document, "feed")
+
+    def feed_channel(self, feed_path: str, title: str, page_path: str) -> FeedChannel:
+        """Describe the feed at site path `feed_path`, which mirrors the page at `page_path`."""
+        site = self.site
+        return FeedChannel(
+            title=title,
+            description=site.description,
+            feed_url=site.permalink_for(feed_path),
+            home_url=site.permalink_for(page_path),
+            language=site.language,
+            author=site.author,
+        )
+
+    def render_atom_and_json_feeds(self) -> Iterator[OutputFile]:
+        """Render the Atom and JSON feeds of the site and of each tag, beside their RSS feeds."""
+        site = self.site
+        feeds = [("/", site.title, site.posts)]
+        feeds += [(tag.path, f"{tag.name} on {site.title}", tag.posts) for tag in site.tags]
+        formats = [("atom.xml", atom_document), ("feed.json", json_feed_document)]
+        for page_path, title, posts in feeds:
+            entries = self.feed_entries.entries(posts)
+            for file_name, document in formats:
+                channel = self.feed_channel(page_path + file_name, title, page_path)
+                yield OutputFile(output_file(page_path + file_name), document(channel, entries), "feed")
+
+    def render_crawler_files(self) -> Iterator[OutputFile]:
+        """Render the sitemap of every page rendered so far, robots.txt, and GitHub Pages' files.
+
+        Call it after `render_all` has been consumed: the sitemap lists what that rendered.
+        """
+        site = self.site
+        pages = [(page.permalink, page.lastmod) for page in self.sitemap_pages]
+        yield OutputFile(SITEMAP_FILE, sitemap_document(pages), "asset")
+        yield OutputFile(ROBOTS_FILE, robots_txt(site.permalink_for(SITEMAP_FILE)), "asset")
+        # GitHub Pages runs Jekyll on the files unless this file exists, and Jekyll drops
+        # files and folders whose names start with "_" or ".".
+        yield OutputFile(NOJEKYLL_FILE, b"", "asset")
+        if site.settings.cname:
+            yield OutputFile(CNAME_FILE, f"{site.settings.cname}\n".encode(), "asset")
+
+    def render_aliases(self) -> Iterator[OutputFile]:
+        """Render a redirect page at each alias of each post and page."""
+        for post in [*self.site.posts, *self.site.pages]:
+            for alias in post.aliases:
+                redirect = self.render_redirect(alias, post.path)
+                yield OutputFile(redirect.path, redirect.content, redirect.kind, alias_of=post)
 
     def render_template(self, name: str, info: PageInfo, context: dict[str, Any]) -> OutputFile:
         """Render template `name` for the page `info`, turning template errors into messages."""
@@ -237,7 +323,13 @@ class SiteRenderer:
             if diagnostic is None:
                 raise
             raise ContentError([diagnostic]) from error
+        if info.kind not in NOT_IN_SITEMAP:
+            self.sitemap_pages.append(info)
         return OutputFile(output_file(info.path), text.encode("utf-8"), "page")
+
+
+def _newest_edit(posts: Sequence[Post]) -> datetime | None:
+    return max((post.lastmod for post in posts if post.lastmod is not None), default=None)
 
 
 def _syntax_diagnostic(error: jinja2.TemplateSyntaxError) -> Diagnostic:

@@ -86,3 +86,67 @@ def output_file(path: str) -> str:
     if not relative or relative.endswith("/"):
         relative += "index.html"
     return relative
+
+
+class InvalidAlias(ValueError):
+    """An alias that cannot be a path on this site."""
+
+
+_REDIRECT_FILE_SUFFIXES = (".html", ".htm")
+_URL_SCHEME_OR_HOST = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
+
+
+def alias_path(alias: str, section_path: str) -> str:
+    """Return the site path that an alias in front matter redirects from.
+
+    As in Hugo, `/old-name/` and `/2019/05/old.html` start at the site's root,
+    and an alias without a leading slash (`old-name`) is in the section of the
+    post that lists it (`section_path`, such as `/posts/`). A last segment
+    ending in `.html` names a file; anything else names a folder.
+
+    Raises `InvalidAlias` with the reason when the alias is a full URL, has a
+    query or fragment, or has a segment that cannot be a folder name (`..` and
+    other names starting with a dot included, also when percent-encoded), so
+    no alias can point outside the output folder.
+    """
+    text = alias.strip()
+    if _URL_SCHEME_OR_HOST.match(text):
+        raise InvalidAlias("it is a full URL; write only its path, such as /posts/old-name/")
+    if "?" in text or "#" in text:
+        raise InvalidAlias("it has a query or fragment, which a static redirect page cannot match")
+    if "\\" in text:
+        raise InvalidAlias('it contains "\\"; separate folders with "/"')
+    joined = text if text.startswith("/") else section_path + text
+    segments = [unquote(segment) for segment in joined.strip("/").split("/")]
+    if segments == [""]:
+        raise InvalidAlias("it is the site's root, which is the home page")
+    for segment in segments:
+        _check_alias_segment(segment)
+    path = "/" + "/".join(quote(segment) for segment in segments)
+    return path if segments[-1].lower().endswith(_REDIRECT_FILE_SUFFIXES) else path + "/"
+
+
+def _check_alias_segment(segment: str) -> None:
+    if not segment:
+        raise InvalidAlias('it has an empty segment ("//"); remove the extra slash')
+    if segment in (".", ".."):
+        raise InvalidAlias(f'it contains a "{segment}" segment; write the path from the site\'s root instead')
+    if segment.startswith("."):
+        raise InvalidAlias(f'"{segment}" starts with a dot, and servers hide such files')
+    bad = _UNSAFE_IN_SLUG.search(segment)
+    if bad:
+        shown = repr(bad.group())[1:-1]
+        raise InvalidAlias(f'it contains "{shown}", which cannot be part of a file name')
+    if segment.split(".")[0].lower() in _WINDOWS_DEVICE_NAMES:
+        raise InvalidAlias(f'"{segment}" is a reserved device name on Windows')
+
+
+def section_of(path: str) -> str:
+    """Return the path of the folder holding a page: `/posts/` for `/posts/x/`, `/` for `/about/`."""
+    parent = path.rstrip("/").rsplit("/", 1)[0]
+    return parent + "/"
+
+
+def resource_output_file(page_path: str, relative: str) -> str:
+    """Return the output file of a page bundle's resource, beside the page's `index.html`."""
+    return unquote(page_path).lstrip("/") + relative

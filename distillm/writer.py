@@ -43,6 +43,8 @@ class OutputWriter:
         self.staging_dir = self.output_dir.with_name(f".{self.output_dir.name}.distillm-staging")
         self.previous_dir = self.output_dir.with_name(f".{self.output_dir.name}.distillm-previous")
         self.written: set[str] = set()
+        self.folders: set[str] = set()
+        """Every folder that holds a written file, relative, with `/` separators."""
 
     def __enter__(self) -> OutputWriter:
         self.check_output_dir()
@@ -120,10 +122,24 @@ class OutputWriter:
         target = self.staging_dir.joinpath(*pure.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         self.written.add(relative)
+        self.folders.update(parent.as_posix() for parent in pure.parents if parent.parts)
         return target
 
     def has(self, relative: str) -> bool:
         return relative in self.written
+
+    def clash(self, relative: str) -> str | None:
+        """Return the written file that writing `relative` would replace or need as a folder, if any.
+
+        `a/b` clashes with a written `a/b`, with a written file `a` (which would
+        have to be a folder) and with a written `a/b/c` (which needs `a/b` as a folder).
+        """
+        if relative in self.written:
+            return relative
+        if relative in self.folders:
+            return next(name for name in sorted(self.written) if name.startswith(relative + "/"))
+        pure = PurePosixPath(relative)
+        return next((parent.as_posix() for parent in pure.parents if parent.as_posix() in self.written), None)
 
     def write(self, relative: str, content: bytes) -> None:
         """Write `content` to `relative` (a `/`-separated path in the output folder)."""

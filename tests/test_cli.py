@@ -64,9 +64,11 @@ def test_summary_line_counts(site):
     assert result.returncode == 0, result.stderr
     summary = result.stderr.strip().splitlines()[-1]
     # Pages: 2 posts, home, posts list, tag index, 2 tags, 404, and a page/1/ redirect for each of the 4 lists.
-    # Static files: the theme's stylesheet, the generated code stylesheet and robots.txt.
+    # Feeds: RSS for the site, the posts and each tag; Atom and JSON Feed for the site and each tag.
+    # Other files: the theme's stylesheet, the code stylesheet, sitemap.xml, .nojekyll, and the
+    # site's robots.txt, which replaces the generated one.
     assert re.fullmatch(
-        r"Built 12 pages, 4 feeds and 3 static files \(2 posts, 2 tags; skipped 1 draft, 1 future\) "
+        r"Built 12 pages, 10 feeds and 5 static files \(2 posts, 2 tags; skipped 1 draft, 1 future\) "
         rf"in \d+\.\d\d s into {re.escape(str(site.output))}/",
         summary,
     ), summary
@@ -78,27 +80,6 @@ def test_quiet_prints_nothing_on_success(site):
     assert result.returncode == 0
     assert result.stderr == ""
     assert result.stdout == ""
-
-
-def test_verbose_lists_skipped_posts_with_reasons(site):
-    site.settings('title = "T"\nbase_url = "https://example.org/"\ntimezone = "Europe/Paris"\n')
-    draft = site.post("draft", draft="true")
-    future = site.post("future", date="2999-05-02T09:00:00")
-    expired = site.post("expired", expirydate="2020-01-01T00:00:00Z")
-    result = site.build("-v")
-    assert result.returncode == 0, result.stderr
-    lines = result.stderr.splitlines()
-    assert f"skipped {draft}: draft: draft = true" in lines
-    assert f"skipped {future}: future: 2999-05-02 09:00 Europe/Paris is after now" in lines
-    assert f"skipped {expired}: expired: expirydate 2020-01-01 01:00 Europe/Paris is not after now" in lines
-
-
-def test_include_flags_publish_skipped_posts(site):
-    site.post("draft", draft="true")
-    site.post("future", date="2999-05-02")
-    site.post("expired", expirydate="2020-01-01")
-    assert site.build("--drafts", "--future", "--expired").returncode == 0
-    assert {"posts/draft/index.html", "posts/future/index.html", "posts/expired/index.html"} <= site.output_files()
 
 
 def test_no_traceback_for_missing_source(tmp_path):
