@@ -39,6 +39,9 @@ ROBOTS_FILE = "robots.txt"
 NOJEKYLL_FILE = ".nojekyll"
 CNAME_FILE = "CNAME"
 DESCRIPTION_LENGTH = 160
+RSS_FILE = "index.xml"
+# Feed file name -> writer. `index.xml` is Hugo's RSS file name, which the old blog's subscribers use.
+FEED_FORMATS = {RSS_FILE: rss_document, "atom.xml": atom_document, "feed.json": json_feed_document}
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,6 @@ class SiteRenderer:
             yield from self.render_list("tag", "tag.html", tag.path, tag.posts, tag.name, tag=tag)
         yield self.render_template("404.html", self.page_info("404", "Page not found", "/404.html"), {})
         yield from self.render_feeds()
-        yield from self.render_atom_and_json_feeds()
         yield OutputFile(SYNTAX_STYLESHEET, syntax_stylesheet().encode(), "asset")
 
     def render_bodies(self) -> None:
@@ -247,17 +249,20 @@ class SiteRenderer:
         return self.render_template("alias.html", info, {"target": target})
 
     def render_feeds(self) -> Iterator[OutputFile]:
-        """Render the RSS feeds of the site, the posts section and each tag."""
+        """Render the feeds of the site, the posts section and each tag, in each of their formats."""
         site = self.site
+        every_format = tuple(FEED_FORMATS)
         feeds = [
-            ("/index.xml", site.title, "/", site.posts),
-            ("/posts/index.xml", f"Posts on {site.title}", "/posts/", site.posts),
+            ("/", site.title, site.posts, every_format),
+            ("/posts/", f"Posts on {site.title}", site.posts, (RSS_FILE,)),
         ]
-        feeds += [(f"{tag.path}index.xml", f"{tag.name} on {site.title}", tag.path, tag.posts) for tag in site.tags]
-        for feed_path, title, page_path, posts in feeds:
-            channel = self.feed_channel(feed_path, title, page_path)
-            document = rss_document(channel, self.feed_entries.entries(posts))
-            yield OutputFile(output_file(feed_path), document, "feed")
+        feeds += [(tag.path, f"{tag.name} on {site.title}", tag.posts, every_format) for tag in site.tags]
+        for page_path, title, posts, file_names in feeds:
+            entries = self.feed_entries.entries(posts)
+            for file_name in file_names:
+                feed_path = page_path + file_name
+                channel = self.feed_channel(feed_path, title, page_path)
+                yield OutputFile(output_file(feed_path), FEED_FORMATS[file_name](channel, entries), "feed")
 
     def feed_channel(self, feed_path: str, title: str, page_path: str) -> FeedChannel:
         """Describe the feed at site path `feed_path`, which mirrors the page at `page_path`."""
@@ -270,18 +275,6 @@ class SiteRenderer:
             language=site.language,
             author=site.author,
         )
-
-    def render_atom_and_json_feeds(self) -> Iterator[OutputFile]:
-        """Render the Atom and JSON feeds of the site and of each tag, beside their RSS feeds."""
-        site = self.site
-        feeds = [("/", site.title, site.posts)]
-        feeds += [(tag.path, f"{tag.name} on {site.title}", tag.posts) for tag in site.tags]
-        formats = [("atom.xml", atom_document), ("feed.json", json_feed_document)]
-        for page_path, title, posts in feeds:
-            entries = self.feed_entries.entries(posts)
-            for file_name, document in formats:
-                channel = self.feed_channel(page_path + file_name, title, page_path)
-                yield OutputFile(output_file(page_path + file_name), document(channel, entries), "feed")
 
     def render_crawler_files(self) -> Iterator[OutputFile]:
         """Render the sitemap of every page rendered so far, robots.txt, and GitHub Pages' files.
