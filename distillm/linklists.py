@@ -111,8 +111,11 @@ class _LinkWalker:
         post_date = self.post.date.date() if self.post.date else None
         day = resolve_year(parts, self.heading_period(), post_date)
         if day is None:
-            self.warn(line, f'"{text}" is not a day of the year it falls in, so the links under it are undated; '
-                      "write the year or correct the date")
+            self.warn(
+                line,
+                f'"{text}" has no year and falls in a year without that day, '
+                "so the links under it are undated; write the year",
+            )
         return day
 
     def read_inline(self, inline: Token) -> None:
