@@ -23,6 +23,7 @@ import jinja2
 from . import __version__
 from .errors import ContentError, Diagnostic, display_path
 from .feeds import FeedChannel, PostEntries, rss_document
+from .linkpages import LinkPages, link_markup
 from .markdown import html_to_text, render_inline, render_markdown, shorten, syntax_stylesheet
 from .model import Post, Site
 from .urls import output_file, paginated_path
@@ -51,7 +52,7 @@ class PageInfo:
     """What every template knows about the page it renders (`page` in templates)."""
 
     kind: str
-    """`home`, `section`, `post`, `page`, `tags`, `tag`, `404` or `alias`."""
+    """`home`, `section`, `post`, `page`, `tags`, `tag`, `links`, `404` or `alias`."""
     title: str
     path: str
     url: str
@@ -127,13 +128,14 @@ class SiteRenderer:
             yield from self.render_list("tag", "tag.html", tag.path, tag.posts, tag.name, tag=tag)
         yield self.render_template("404.html", self.page_info("404", "Page not found", "/404.html"), {})
         yield from self.render_feeds()
+        yield from LinkPages(self).render_all()
         yield OutputFile(SYNTAX_STYLESHEET, syntax_stylesheet().encode(), "asset")
 
     def render_bodies(self) -> None:
         """Render each post's Markdown to HTML and its summary; lists and feeds need all of them."""
         base_path = self.site.settings.base_path
         for post in [*self.site.posts, *self.site.pages]:
-            rendered = render_markdown(post.markdown, base_path)
+            rendered = render_markdown(post.markdown, base_path, link_markup(post))
             post.content_html = rendered.html
             summary = post.metadata.summary
             post.summary_html = f"<p>{render_inline(summary)}</p>\n" if summary else rendered.summary_html
