@@ -54,8 +54,21 @@
     form.querySelector(".link-filter-count").textContent = shown + " of " + items.length + " links shown";
   }
 
+  // ?text=, ?kind= and ?domain= in the page's URL preset the filter, so a filtered view can be shared.
+  function presetFromAddress() {
+    var parameters = new URLSearchParams(window.location.search);
+    ["text", "kind", "domain"].forEach(function (name) {
+      var value = parameters.get(name);
+      if (value !== null) {
+        form.elements[name].value = value;
+      }
+    });
+  }
+
   fillOptions(form.elements.kind, "data-kind");
   fillOptions(form.elements.domain, "data-domain");
+  presetFromAddress();
+  apply();
   form.addEventListener("input", apply);
   form.addEventListener("submit", function (event) {
     event.preventDefault();
