@@ -1,8 +1,8 @@
 """Extract stage: build the site's link database from every post's tokens.
 
-Each post is read on its own (`extract_post_links`); the work across posts
-happens afterwards here: the site's list of links, duplicate warnings, and the
-"also linked in" pointer from a link to its occurrence in an older post.
+Each post is read on its own by `extract_post_links`. The work across posts
+happens afterwards, here: the site's list of links, the duplicate warnings,
+and the "also linked in" pointer from a link to its occurrence in an older post.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@
     /links/index.xml, feed.json   the newest `feed_limit` links
 
 Paginated lists put `LINKS_PER_PAGE` links on a page, so no page lists a
-whole archive: a site of 1,000 digests holds about 40,000 links.
+whole archive, which for 1,000 digests of about 40 links each reaches 40,000.
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ class ParsedMarkdown:
 
 @dataclass(frozen=True)
 class LinkMarkup:
-    """What a post page adds to one link: its anchor id, its kind, and where else it was linked."""
+    """The attributes and note a post page adds to one link: anchor id, kind, and "also linked in"."""
 
     anchor_id: str
     kind: str
