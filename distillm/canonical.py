@@ -108,7 +108,10 @@ def resolve_against_site(url: str, base_url: str, page_url: str | None = None) -
         return urlsplit(base_url).scheme + ":" + url
     if url.startswith("/"):
         return base_url + url[1:]
-    return urljoin(page_url or base_url, url)
+    try:
+        return urljoin(page_url or base_url, url)
+    except ValueError:
+        return url  # urljoin rejects brackets that do not hold an IP address, as in "a[b c]".
 
 
 def is_internal(url: str, base_url: str) -> bool:

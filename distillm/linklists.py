@@ -70,11 +70,18 @@ class _LinkWalker:
     anchor_counts: Counter[str] = field(default_factory=Counter)
     last_line: int = 0
     """The file line of the last block token with a position, for inline tokens without one."""
+    footnote_lines: dict[int, int] = field(default_factory=dict)
+    """The line of each inline footnote's reference (`^[...]`), by footnote id."""
 
     def walk(self, tokens: Sequence[Token]) -> None:
+        self.last_line = self.post.body_line
         for index, token in enumerate(tokens):
             if token.map is not None:
                 self.last_line = self.post.body_line + token.map[0]
+            if token.type == "footnote_open" and token.meta.get("id") in self.footnote_lines:
+                # An inline footnote's text has no position of its own, so its links get its reference's line.
+                # NOTE: footnotes come after the body's last section, so their links take that section and period.
+                self.last_line = self.footnote_lines[token.meta["id"]]
             if token.type == "heading_open":
                 self.open_heading(token, tokens[index + 1])
             elif token.type == "list_item_open":
@@ -124,6 +131,8 @@ class _LinkWalker:
         for index, child in enumerate(children):
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
+            elif child.type == "footnote_ref":
+                self.footnote_lines.setdefault(child.meta["id"], line)
             elif child.type == "link_open":
                 end = next(
                     (i for i in range(index + 1, len(children)) if children[i].type == "link_close"), len(children)

@@ -130,6 +130,7 @@ def test_arxiv_rules(url, expected):
         ("mailto:Someone@Example.org", "mailto:Someone@Example.org"),
         ("MAILTO:someone@example.org", "mailto:someone@example.org"),
         ("http://[::1/", "http://[::1/"),
+        ("x-\thttps://h[a b]/", "x-\thttps://h[a b]/"),
     ],
 )
 def test_relative_and_other_targets(url, expected):

@@ -183,6 +183,18 @@ def test_line_of_each_link(site):
     assert [link.line for link in extract(site, body).links] == [7, 8, 10]
 
 
+def test_footnote_link_lines(site):
+    body = """\
+        Intro[^1] and an inline ^[see [inline](https://inline.example/)] note.
+
+        [^1]: The note
+            with [defined](https://defined.example/).
+    """
+    links = by_url(extract(site, body))
+    assert links["https://defined.example/"].line == 8
+    assert links["https://inline.example/"].line == 5
+
+
 def test_emphasis_and_code_in_titles(site):
     body = """\
         - **[Bold link](https://a.example/)**

@@ -227,3 +227,20 @@ def test_also_linked_in_on_later_page(site: SiteFolder):
     earlier = site.html("posts/a/index.html")
     assert earlier.find(id=anchor).get_text() == "X"
     assert site.html("posts/a/index.html").select("small.also-linked") == []
+
+
+def test_odd_link_targets_build(site):
+    body = (
+        "- [Tab and brackets](<x-\thttps://h[a b]/>)\n"
+        "- [Bad IPv6](http://[::1/)\n"
+        "- [Port out of range](https://example.com:99999/)\n"
+        "- [Dots](http://../x)\n"
+        "- [Unicode host](https://bücher.de/)\n"
+    )
+    site.post("a", body=body)
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    items = link_items(site.html("links/undated/index.html"))
+    assert len(items) == 5
+    assert (site.output / "links" / "domains" / "xn--bcher-kva.de" / "index.html").is_file()
