@@ -14,6 +14,7 @@ The loose key (no scheme, no `www.`, no trailing slash) finds duplicates.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
@@ -121,13 +122,20 @@ def is_internal(url: str, base_url: str) -> bool:
         return True
     if not _has_scheme(stripped) and not stripped.startswith("//"):
         return True  # A relative path, like ../x/.
+    base_scheme, base_host, base_path = _base_parts(base_url)
     if stripped.startswith("//"):
-        stripped = urlsplit(base_url).scheme + ":" + stripped
-    target, base = _split(stripped), urlsplit(base_url)
+        stripped = base_scheme + ":" + stripped
+    target = _split(stripped)
     if target is None or target.scheme.lower() not in DEFAULT_PORTS:
         return False
-    same_host = _canonical_host(target.hostname or "") == _canonical_host(base.hostname or "")
-    return same_host and target.path.startswith(base.path)
+    return _canonical_host(target.hostname or "") == base_host and target.path.startswith(base_path)
+
+
+@lru_cache(maxsize=8)
+def _base_parts(base_url: str) -> tuple[str, str, str]:
+    """Return the scheme, canonical host and path of the base URL, split once per site."""
+    parts = urlsplit(base_url)
+    return parts.scheme, _canonical_host(parts.hostname or ""), parts.path
 
 
 def loose_key(canonical: str) -> str:
@@ -200,7 +208,8 @@ def _is_model(domain: str, segments: list[str]) -> bool:
 
 def _in_domains(domain: str, domains: frozenset[str]) -> bool:
     """Return whether `domain` is one of `domains` or a subdomain of one."""
-    return domain in domains or any(domain.endswith("." + known) for known in domains)
+    labels = domain.split(".")
+    return any(".".join(labels[start:]) in domains for start in range(len(labels)))
 
 
 def _split(url: str) -> SplitResult | None:

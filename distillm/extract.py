@@ -67,11 +67,15 @@ def _repeat_link_keys(post: Post, base_url: str) -> set[str]:
 
 
 def _first_in_newest_other_post(occurrences: list[Link], post: Post) -> Link | None:
-    others = [link for link in occurrences if link.post is not post]
-    if not others:
-        return None
-    newest_post = others[-1].post
-    return next(link for link in others if link.post is newest_post)
+    """Return the first occurrence in the newest older post; `occurrences` are in reading order."""
+    found = None
+    for link in reversed(occurrences):
+        if link.post is post:
+            continue
+        if found is not None and link.post is not found.post:
+            break
+        found = link
+    return found
 
 
 def _duplicate_warning(link: Link, previous: Link) -> Diagnostic:
