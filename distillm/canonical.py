@@ -5,8 +5,10 @@ host in IDNA form, no default port, no fragment, no tracking parameters, and
 the YouTube, X and arXiv forms of one page made one. Every other part of the
 query is kept byte for byte and in order, because sites such as Hacker News
 (`?id=`) and Hugging Face (`?text=...%5BSEP%5D...`) need it exactly. That is
-why this module splits URLs with `urllib.parse` and never re-encodes them:
-url-normalize re-encodes `%5B` and drops `?id=`, and w3lib sorts the query.
+why this module splits URLs with `urllib.parse` and never re-encodes them.
+url-normalize 3.1.0 decodes `%5B` to `[`, and with `filter_params=True` drops
+`?id=` along with the tracking parameters. w3lib 2.5.0 sorts the query and
+keeps `:443`.
 
 The loose key (no scheme, no `www.`, no trailing slash) finds duplicates.
 """
