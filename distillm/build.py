@@ -1,4 +1,4 @@
-"""The build: load, render and write a site, in that order.
+"""The build: load, extract, render and write a site, in that order.
 
 Settings and the output folder are checked first, every post is loaded and
 checked before the first template renders, and the output folder is replaced
@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .errors import ContentError, Diagnostic, DistillmError, display_path
+from .extract import extract_site_links
 from .loader import CONTENT_DIR, LoadOptions, load_site
 from .logs import counting_warnings
 from .model import Site, SkippedPost
@@ -108,6 +109,8 @@ def build_site(options: BuildOptions) -> BuildReport:
     with counting_warnings() as warnings, OutputWriter(output_dir, source_dir, source_folders) as writer:
         with _timed("load"):
             site = load_site(source_dir, settings, load_options, now)
+        with _timed("extract"):
+            extract_site_links(site)
         for skipped in site.skipped:
             logger.debug("skipped %s: %s: %s", display_path(skipped.source_path), skipped.reason, skipped.detail)
         report = BuildReport(output_dir, len(site.posts), len(site.tags), skipped=site.skipped)

@@ -91,6 +91,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="the site's folder, holding content/ and the settings (default: the current folder)",
     )
     new.set_defaults(handler=_run_new)
+
+    links = commands.add_parser(
+        "links", parents=[common], help="export every curated link as JSON, CSV or a bookmark file",
+        description="Export the link database of the site: every link occurrence of every post.",
+    )
+    _site_options(links)
+    links.add_argument(
+        "--format", "-f", choices=("json", "csv", "netscape"), default="json",
+        help="json (default), csv with a header row, or netscape (a bookmark file browsers import)",
+    )
+    links.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write the export to FILE (default: standard output)"
+    )
+    links.set_defaults(handler=_run_links)
     return parser
 
 
@@ -115,6 +129,25 @@ def _run_new(arguments: argparse.Namespace) -> int:
     from .new import create_post
 
     create_post(arguments.source, arguments.title)
+    return EXIT_OK
+
+
+def _run_links(arguments: argparse.Namespace) -> int:
+    from .exports import export_links, load_link_database
+    from .loader import LoadOptions
+
+    options = LoadOptions(arguments.drafts, arguments.future, arguments.expired)
+    site = load_link_database(arguments.source, options)
+    text = export_links(site, arguments.format)
+    if arguments.output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        arguments.output.write_text(text, encoding="utf-8", newline="")
+    except OSError as error:
+        raise DistillmError(f"cannot write {arguments.output}: {error.strerror}; choose another --output") from error
+    count = len(site.links)
+    logger.info("Wrote %d %s to %s", count, "link" if count == 1 else "links", arguments.output)
     return EXIT_OK
 
 

@@ -17,7 +17,11 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml, unescapeAll
+from markdown_it.helpers import parseLinkDestination
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline import autolink as autolink_rule
+from markdown_it.rules_inline import link as link_rule
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -55,6 +59,23 @@ class ParsedMarkdown:
     """markdown-it's env; footnote definitions live here between parse and render."""
 
 
+@dataclass(frozen=True)
+class LinkMarkup:
+    """The attributes and note a post page adds to one link: anchor id, kind, and "also linked in"."""
+
+    anchor_id: str
+    kind: str
+    also_linked_title: str | None = None
+    """Title of the earlier post that has the same link, when there is one."""
+    also_linked_url: str | None = None
+    """URL of that link's anchor on the earlier post's page."""
+
+
+WRITTEN_HREF = "written_href"
+"""Key in a `link_open` token's meta: the destination as the author wrote it, before markdown-it
+percent-encodes it and converts the host to punycode for the `href` attribute."""
+
+
 @dataclass
 class RenderedMarkdown:
     """A body rendered to HTML, with its summary for list pages and feeds."""
@@ -88,7 +109,26 @@ class SiteRenderer(RendererHTML):
 
     def link_open(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
         token = _with_site_path(tokens[idx], "href", env)
+        markup = env.get("link_markup", {}).get(id(tokens[idx]))
+        # link_close has no pointer back to its link_open, so the open links wait on a stack.
+        env.setdefault("open_links", []).append(markup)
+        if markup is not None:
+            attrs = dict(token.attrs, id=markup.anchor_id)
+            attrs["data-link-kind"] = markup.kind
+            token = token.copy(attrs=attrs)
         return self.renderToken([token], 0, options, env)
+
+    def link_close(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+        closing = self.renderToken(tokens, idx, options, env)
+        open_links = env.get("open_links")
+        markup = open_links.pop() if open_links else None
+        if markup is None or markup.also_linked_title is None or markup.also_linked_url is None:
+            return closing
+        note = (
+            f' <small class="also-linked">(also linked in <a href="{escapeHtml(markup.also_linked_url)}">'
+            f"{escapeHtml(markup.also_linked_title)}</a>)</small>"
+        )
+        return closing + note
 
     def image(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
         token = _with_site_path(tokens[idx], "src", env)
@@ -135,6 +175,52 @@ def _lexer(language: str) -> Lexer | None:
         return None
 
 
+def _recording_link(state: StateInline, silent: bool) -> bool:
+    """Run markdown-it's inline link rule and keep the destination as written in the token's meta.
+
+    Only inline links (`[text](url)`) have a written destination in the
+    paragraph; reference links keep markdown-it's `href` alone.
+    """
+    start, first_new = state.pos, len(state.tokens)
+    if not link_rule(state, silent):
+        return False
+    if not silent:
+        label_end = state.md.helpers.parseLinkLabel(state, start, True)
+        written = _inline_destination(state.src, label_end + 1, state.posMax)
+        _record_written_href(state.tokens, first_new, written)
+    return True
+
+
+def _inline_destination(source: str, position: int, end: int) -> str | None:
+    """Return the unescaped destination of `(url "title")` starting at `position`, if there is one."""
+    if position >= end or source[position] != "(":
+        return None
+    position += 1
+    while position < end and source[position] in " \t\n":
+        position += 1
+    result = parseLinkDestination(source, position, end)
+    return result.str if result.ok else None
+
+
+def _recording_autolink(state: StateInline, silent: bool) -> bool:
+    """Run markdown-it's autolink rule (`<https://...>`) and keep the URL as written."""
+    start, first_new = state.pos, len(state.tokens)
+    if not autolink_rule(state, silent):
+        return False
+    if not silent:
+        _record_written_href(state.tokens, first_new, state.src[start + 1 : state.pos - 1])
+    return True
+
+
+def _record_written_href(tokens: list[Token], first_new: int, written: str | None) -> None:
+    if written is None:
+        return
+    for token in tokens[first_new:]:
+        if token.type == "link_open":
+            token.meta[WRITTEN_HREF] = written
+            return
+
+
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
     """Return the one configured parser of this process (building it costs milliseconds)."""
@@ -143,6 +229,8 @@ def markdown_parser() -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(tasklists_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6)
+    md.inline.ruler.at("link", _recording_link)
+    md.inline.ruler.at("autolink", _recording_autolink)
     return md
 
 
@@ -153,17 +241,25 @@ def parse_markdown(text: str) -> ParsedMarkdown:
     return ParsedMarkdown(tokens, env)
 
 
-def render_markdown(parsed: ParsedMarkdown, base_path: str = "/") -> RenderedMarkdown:
-    """Render parsed Markdown to HTML for a site whose base URL has path `base_path`."""
+def render_markdown(
+    parsed: ParsedMarkdown, base_path: str = "/", link_markup: dict[int, LinkMarkup] | None = None
+) -> RenderedMarkdown:
+    """Render parsed Markdown to HTML for a site whose base URL has path `base_path`.
+
+    `link_markup` maps `id()` of a `link_open` token to what the post page adds
+    to that link. Only the full body gets it, because list pages show several
+    summaries, and an anchor id must be unique on a page.
+    """
     md = markdown_parser()
     env = dict(parsed.env, base_path=base_path)
-    body_html = md.renderer.render(parsed.tokens, md.options, env)
+    body_env = dict(env, link_markup=link_markup or {})
+    body_html = md.renderer.render(parsed.tokens, md.options, body_env)
     more_index = _more_separator_index(parsed.tokens)
     if more_index is not None:
         summary_tokens = parsed.tokens[:more_index]
     else:
         summary_tokens = _first_paragraph(parsed.tokens)
-    summary_html = md.renderer.render(summary_tokens, md.options, env) if summary_tokens else ""
+    summary_html = md.renderer.render(summary_tokens, md.options, dict(env)) if summary_tokens else ""
     return RenderedMarkdown(body_html, summary_html, more_index is not None)
 
 
@@ -191,8 +287,13 @@ def _first_paragraph(tokens: Sequence[Token]) -> list[Token]:
 
 def inline_text(token: Token) -> str:
     """Return the plain text of an inline token, without markup."""
+    return visible_text(token.children or ())
+
+
+def visible_text(children: Sequence[Token]) -> str:
+    """Return the plain text of a run of inline tokens, with line breaks as spaces."""
     parts = []
-    for child in token.children or ():
+    for child in children:
         if child.type in ("text", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):

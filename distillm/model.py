@@ -9,13 +9,15 @@ pages; a *permalink* is the absolute URL (`https://user.github.io/blog/posts/dis
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from markdown_it.token import Token
 
+from .canonical import LinkKind
 from .frontmatter import Metadata
+from .linkdates import Month
 from .markdown import Heading, ParsedMarkdown
 from .settings import Settings
 
@@ -58,6 +60,8 @@ class Post:
     """Paths of old URLs that redirect here, resolved from front matter's `aliases`."""
     resources: dict[str, Path] = field(default_factory=dict)
     """A page bundle's other files: path relative to the page's folder -> source file."""
+    links: list[Link] = field(default_factory=list)
+    """Every link occurrence in the body, in document order; set by the extract stage."""
 
     @property
     def title(self) -> str:
@@ -93,6 +97,55 @@ class Post:
     def image(self) -> str:
         """Front matter's `image` as written: relative to the post, root-relative or absolute."""
         return self.metadata.image
+
+
+@dataclass(eq=False)
+class Link:
+    """One link occurrence in a post's body, with when and where the post curated it."""
+
+    url: str
+    """The target as the author wrote it, Markdown escapes resolved."""
+    canonical_url: str
+    """The clickable URL without tracking parameters; relative targets resolved against the site."""
+    loose_key: str
+    """The canonical URL without scheme, `www.` and trailing slash; equal keys are duplicates."""
+    title: str
+    """The link text as a reader sees it on the page."""
+    date: date | None
+    """The day of the date item the link sits under, if any."""
+    period: Month | None
+    """The month of the period heading above the link, else of its date."""
+    section: str | None
+    """The text of the nearest heading above the link; None before the first heading."""
+    parent: Link | None
+    """The primary link of the same list item, or of the enclosing item for a primary link."""
+    post: Post
+    line: int
+    """1-based line in the post's file."""
+    domain: str | None
+    """The canonical URL's host without `www.`; None for internal links."""
+    kind: LinkKind
+    anchor_id: str
+    """The link's `id` on its post's page: stable while this URL stays in the post."""
+    source_token: Token = field(repr=False)
+    """The `link_open` token, so the renderer can find this link's anchor id."""
+    earlier: Link | None = None
+    """The same link in an older post, shown as "also linked in"; set at site level."""
+
+    @property
+    def url_on_site(self) -> str:
+        """The URL of this link's anchor on its post's page."""
+        return f"{self.post.url}#{self.anchor_id}"
+
+    @property
+    def permalink(self) -> str:
+        """The absolute URL of this link's anchor on its post's page."""
+        return f"{self.post.permalink}#{self.anchor_id}"
+
+    @property
+    def display_title(self) -> str:
+        """The title, or the URL when the link text is empty."""
+        return self.title or self.url
 
 
 @dataclass(eq=False)
@@ -133,6 +186,8 @@ class Site:
     skipped: list[SkippedPost] = field(default_factory=list)
     build_time: datetime | None = None
     """When this build started, in the site's time zone; `now` for drafts and feeds."""
+    links: list[Link] = field(default_factory=list)
+    """Every link of every post: posts newest first, each post's links in document order."""
 
     @property
     def title(self) -> str:

@@ -24,6 +24,7 @@ import jinja2
 from . import __version__
 from .errors import ContentError, Diagnostic, display_path
 from .feeds import FeedChannel, PostEntries, absolutize_urls, atom_document, json_feed_document, rss_document
+from .linkpages import LinkPages, link_markup
 from .markdown import html_to_text, render_inline, render_markdown, shorten, syntax_stylesheet
 from .model import Post, Site
 from .sitemap import robots_txt, sitemap_document
@@ -62,7 +63,7 @@ class PageInfo:
     """Facts about the page being rendered, given to every template as `page`."""
 
     kind: str
-    """`home`, `section`, `post`, `page`, `tags`, `tag`, `404` or `alias`."""
+    """`home`, `section`, `post`, `page`, `tags`, `tag`, `links`, `404` or `alias`."""
     title: str
     path: str
     url: str
@@ -150,13 +151,14 @@ class SiteRenderer:
             yield from self.render_list("tag", "tag.html", tag.path, tag.posts, tag.name, tag=tag)
         yield self.render_template("404.html", self.page_info("404", "Page not found", "/404.html"), {})
         yield from self.render_feeds()
+        yield from LinkPages(self).render_all()
         yield OutputFile(SYNTAX_STYLESHEET, syntax_stylesheet().encode(), "asset")
 
     def render_bodies(self) -> None:
         """Render each post's Markdown to HTML and its summary; lists and feeds need all of them."""
         base_path = self.site.settings.base_path
         for post in [*self.site.posts, *self.site.pages]:
-            rendered = render_markdown(post.markdown, base_path)
+            rendered = render_markdown(post.markdown, base_path, link_markup(post))
             post.content_html = rendered.html
             summary = post.metadata.summary
             summary_html = f"<p>{render_inline(summary)}</p>\n" if summary else rendered.summary_html

@@ -37,6 +37,8 @@ def test_sitemap_lists_every_indexable_page(hugo_site):
     expected = [
         "", "page/2/", "posts/", "posts/page/2/", "posts/first/", "posts/second/", "posts/third/",
         "about/", "tags/", "tags/nlp/", "tags/hugo/",
+        # The link archive: the sample posts' links are all internal and undated.
+        "links/", "links/internal/", "links/undated/", "links/domains/",
     ]
     assert set(urls) == {BASE + path for path in expected}
 

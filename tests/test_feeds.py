@@ -14,9 +14,9 @@ from sample_sites import SETTINGS, SUB_PATH_BASE_URL, build_hugo_site, write_hug
 from webserver import page_urls
 
 BASE = SUB_PATH_BASE_URL
-RSS_FEEDS = ["index.xml", "posts/index.xml", "tags/nlp/index.xml", "tags/hugo/index.xml"]
+RSS_FEEDS = ["index.xml", "posts/index.xml", "tags/nlp/index.xml", "tags/hugo/index.xml", "links/index.xml"]
 ATOM_FEEDS = ["atom.xml", "tags/nlp/atom.xml", "tags/hugo/atom.xml"]
-JSON_FEEDS = ["feed.json", "tags/nlp/feed.json", "tags/hugo/feed.json"]
+JSON_FEEDS = ["feed.json", "tags/nlp/feed.json", "tags/hugo/feed.json", "links/feed.json"]
 SECOND_FIRST_PERMALINK = BASE + "2024/04/second.html"
 NOT_FEEDS = {"sitemap.xml", ".distillm-manifest.json"}
 

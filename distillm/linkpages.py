@@ -1,0 +1,305 @@
+"""The link archive: pages and feeds built from the site's link database.
+
+    /links/                       periods with counts, then the newest period's links
+    /links/2024-04/               one page per period, links grouped by day
+    /links/undated/               links without a period (paginated)
+    /links/<kind>/                one list per kind (paginated)
+    /links/domains/               domains by link count (paginated)
+    /links/domains/<domain>/      one list per domain (paginated)
+    /links/index.xml, feed.json   the newest `feed_limit` links
+
+Paginated lists put `LINKS_PER_PAGE` links on a page, so no page lists a
+whole archive, which for 1,000 digests of about 40 links each reaches 40,000.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from .canonical import LINK_KINDS
+from .feeds import FeedChannel, FeedEntry, clean_xml_text, json_feed_document, rss_document
+from .linkdates import Month
+from .markdown import LinkMarkup
+from .model import Link, Post, Site
+from .urls import output_file, paginated_path
+
+if TYPE_CHECKING:
+    from .render import OutputFile, SiteRenderer
+
+LINKS_PATH = "/links/"
+UNDATED_PATH = "/links/undated/"
+DOMAINS_PATH = "/links/domains/"
+RSS_PATH = "/links/index.xml"
+JSON_FEED_PATH = "/links/feed.json"
+LINKS_PER_PAGE = 100
+"""Links (or domains) per page of a paginated link list: a link is one line, a post summary ten."""
+
+KIND_TITLES = {
+    "paper": "Papers",
+    "discussion": "Discussions",
+    "video": "Videos",
+    "repo": "Repositories",
+    "model": "Models",
+    "dataset": "Datasets",
+    "social": "Social posts",
+    "internal": "Links within this site",
+    "article": "Articles",
+}
+_NOT_IN_DOMAIN_SEGMENT = re.compile(r"[^a-z0-9.-]+")
+
+
+@dataclass(frozen=True)
+class DayGroup:
+    """The links of one day of a period; `day` is None for links with a period but no date."""
+
+    day: date | None
+    links: Sequence[Link]
+
+
+@dataclass(frozen=True)
+class PeriodSummary:
+    """A period in the archive index, with the URL of its page."""
+
+    month: Month
+    url: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DomainSummary:
+    """A domain in the domain index, with the URL of its page."""
+
+    domain: str
+    url: str
+    count: int
+
+
+def link_markup(post: Post) -> dict[int, LinkMarkup]:
+    """Return what the post page adds to each link: anchor id, kind and "also linked in"."""
+    markup = {}
+    for link in post.links:
+        earlier = link.earlier
+        markup[id(link.source_token)] = LinkMarkup(
+            anchor_id=link.anchor_id,
+            kind=link.kind,
+            also_linked_title=earlier.post.title if earlier else None,
+            also_linked_url=earlier.url_on_site if earlier else None,
+        )
+    return markup
+
+
+def domain_path(domain: str) -> str:
+    """Return the archive path of a domain; characters unsafe in a folder name become `-`."""
+    segment = re.sub(r"\.{2,}", ".", _NOT_IN_DOMAIN_SEGMENT.sub("-", domain.lower())).strip(".-")
+    return f"{DOMAINS_PATH}{segment or 'unknown'}/"
+
+
+def period_path(month: Month) -> str:
+    return f"{LINKS_PATH}{month}/"
+
+
+def kind_path(kind: str) -> str:
+    return f"{LINKS_PATH}{kind}/"
+
+
+def group_by_day(links: Sequence[Link]) -> list[DayGroup]:
+    """Group links by date, newest day first; links without a date come last."""
+    days: dict[date | None, list[Link]] = defaultdict(list)
+    for link in links:
+        days[link.date].append(link)
+    dated = sorted((day for day in days if day is not None), reverse=True)
+    groups = [DayGroup(day, days[day]) for day in dated]
+    if None in days:
+        groups.append(DayGroup(None, days[None]))
+    return groups
+
+
+def newest_first(links: Sequence[Link]) -> list[Link]:
+    """Sort links by their date (the post's date when they have none), newest first.
+
+    Links of one day keep the order of their posts, newest post first, and
+    their order within each post.
+    """
+    order = {id(link): index for index, link in enumerate(links)}
+    return sorted(links, key=lambda link: (_published_day(link), _post_timestamp(link), -order[id(link)]), reverse=True)
+
+
+def _published_day(link: Link) -> date:
+    if link.date is not None:
+        return link.date
+    return link.post.date.date() if link.post.date else date.min
+
+
+def _post_timestamp(link: Link) -> float:
+    return link.post.date.timestamp() if link.post.date else 0.0
+
+
+class LinkPages:
+    """Render the link archive of one site with the site's renderer and templates."""
+
+    def __init__(self, renderer: SiteRenderer) -> None:
+        self.renderer = renderer
+        self.site: Site = renderer.site
+        self.links = newest_first(self.site.links)
+
+    def render_all(self) -> Iterator[OutputFile]:
+        """Yield every page and feed of the link archive."""
+        by_period = self.links_by_period()
+        yield self.render_index(by_period)
+        for month, links in by_period.items():
+            yield self.render_period(month, links, by_period)
+        undated = [link for link in self.links if link.period is None]
+        yield from self.render_list(UNDATED_PATH, "Undated links", undated, "undated")
+        for kind in LINK_KINDS:
+            of_kind = [link for link in self.links if link.kind == kind]
+            if of_kind:
+                yield from self.render_list(kind_path(kind), KIND_TITLES[kind], of_kind, "kind", kind=kind)
+        yield from self.render_domains()
+        yield from self.render_feeds()
+
+    def links_by_period(self) -> dict[Month, list[Link]]:
+        """Return the links of each period, newest period first."""
+        periods: dict[Month, list[Link]] = defaultdict(list)
+        for link in self.links:
+            if link.period is not None:
+                periods[link.period].append(link)
+        return {month: periods[month] for month in sorted(periods, reverse=True)}
+
+    def render_index(self, by_period: dict[Month, list[Link]]) -> OutputFile:
+        summaries = [PeriodSummary(m, self.site.url_for(period_path(m)), len(links)) for m, links in by_period.items()]
+        newest = next(iter(by_period.items()), None)
+        kinds = Counter(link.kind for link in self.links)
+        context = {
+            "periods": summaries,
+            "undated_count": sum(1 for link in self.links if link.period is None),
+            "kinds": [(kind, KIND_TITLES[kind], self.site.url_for(kind_path(kind)), kinds[kind]) for kind in LINK_KINDS if kinds[kind]],
+            "newest_period": newest[0] if newest else None,
+            "groups": group_by_day(newest[1]) if newest else [],
+            "total": len(self.links),
+        }
+        return self.render("links.html", "Links", LINKS_PATH, context, self.links)
+
+    def render_period(self, month: Month, links: list[Link], by_period: dict[Month, list[Link]]) -> OutputFile:
+        months = list(by_period)
+        index = months.index(month)
+        newer = months[index - 1] if index > 0 else None
+        older = months[index + 1] if index + 1 < len(months) else None
+        context = {
+            "month": month,
+            "groups": group_by_day(links),
+            "total": len(links),
+            "newer_url": self.site.url_for(period_path(newer)) if newer else None,
+            "newer": newer,
+            "older_url": self.site.url_for(period_path(older)) if older else None,
+            "older": older,
+        }
+        return self.render("links_period.html", f"Links of {month.name}", period_path(month), context, links)
+
+    def render_list(self, first_path: str, title: str, links: list[Link], list_kind: str, **extra: Any) -> Iterator[OutputFile]:
+        """Render a paginated list of links at `first_path`, `first_path/page/2/`, ..."""
+        for paginator in self.paginate(first_path, links):
+            page_title = title if paginator.number == 1 else f"{title} (page {paginator.number})"
+            path = paginated_path(first_path, paginator.number)
+            context = {"paginator": paginator, "links": paginator.items, "list_kind": list_kind, "list_title": title, **extra}
+            yield self.render("links_list.html", page_title, path, context, paginator.items)
+        yield self.renderer.render_redirect(f"{first_path}page/1/", first_path)
+
+    def render_domains(self) -> Iterator[OutputFile]:
+        """Render the domain index (most links first) and one list per domain."""
+        by_path: dict[str, list[Link]] = defaultdict(list)
+        for link in self.links:
+            if link.domain is not None:
+                by_path[domain_path(link.domain)].append(link)
+        ordered = sorted(by_path.items(), key=lambda item: (-len(item[1]), item[1][0].domain))
+        summaries = [DomainSummary(links[0].domain or "", self.site.url_for(path), len(links)) for path, links in ordered]
+        for paginator in self.paginate(DOMAINS_PATH, summaries):
+            title = "Domains" if paginator.number == 1 else f"Domains (page {paginator.number})"
+            path = paginated_path(DOMAINS_PATH, paginator.number)
+            context = {"paginator": paginator, "domains": paginator.items}
+            yield self.render("links_domains.html", title, path, context, self.links)
+        yield self.renderer.render_redirect(f"{DOMAINS_PATH}page/1/", DOMAINS_PATH)
+        for path, links in ordered:
+            domain = links[0].domain or ""
+            yield from self.render_list(path, f"Links to {domain}", links, "domain", domain=domain)
+
+    def paginate(self, first_path: str, items: Sequence[Any]) -> Iterator[Any]:
+        """Yield one `Paginator` per page of `items`, as the post lists have them."""
+        from .render import Paginator
+
+        total_pages = max(1, math.ceil(len(items) / LINKS_PER_PAGE))
+        urls = [self.site.url_for(paginated_path(first_path, n)) for n in range(1, total_pages + 1)]
+        for number in range(1, total_pages + 1):
+            yield Paginator(
+                items=items[(number - 1) * LINKS_PER_PAGE : number * LINKS_PER_PAGE],
+                number=number,
+                total_pages=total_pages,
+                total_items=len(items),
+                first_url=urls[0],
+                last_url=urls[-1],
+                previous_url=urls[number - 2] if number > 1 else None,
+                next_url=urls[number] if number < total_pages else None,
+                page_urls=urls,
+            )
+
+    def render(
+        self, template: str, title: str, path: str, context: dict[str, Any], links: Sequence[Link]
+    ) -> OutputFile:
+        """Render a link archive page; its `lastmod` is the newest edit of a post it lists links of."""
+        edits = [link.post.lastmod for link in links if link.post.lastmod is not None]
+        info = self.renderer.page_info("links", title, path, lastmod=max(edits, default=None))
+        return self.renderer.render_template(template, info, {**context, "link_domain_path": domain_path})
+
+    def render_feeds(self) -> Iterator[OutputFile]:
+        """Render the links feeds: RSS 2.0 and JSON Feed 1.1, one item per link."""
+        from .render import OutputFile
+
+        site = self.site
+        channel = FeedChannel(
+            title=f"Links on {site.title}",
+            description=f"The newest links curated on {site.title}",
+            feed_url=site.permalink_for(RSS_PATH),
+            home_url=site.permalink_for(LINKS_PATH),
+            language=site.language,
+        )
+        entries = [self.feed_entry(link) for link in self.links[: site.settings.feed_limit]]
+        yield OutputFile(output_file(RSS_PATH), rss_document(channel, entries), "feed")
+        json_channel = FeedChannel(
+            channel.title, channel.description, site.permalink_for(JSON_FEED_PATH), channel.home_url, channel.language
+        )
+        yield OutputFile(output_file(JSON_FEED_PATH), json_feed_document(json_channel, entries), "feed")
+
+    def feed_entry(self, link: Link) -> FeedEntry:
+        """Return the feed item of a link; its id is the link's anchor on its post page."""
+        title = clean_xml_text(link.display_title)
+        published = datetime.combine(_published_day(link), time(), self.site.settings.tzinfo)
+        author = self.site.settings.author
+        return FeedEntry(
+            id=link.permalink,
+            title=title,
+            url=link.permalink,
+            published=published,
+            updated=None,
+            content_html=clean_xml_text(str(self.feed_content(link))),
+            external_url=link.canonical_url,
+            categories=(link.kind,),
+            authors=(author,) if author else (),
+        )
+
+    def feed_content(self, link: Link) -> Markup:
+        """Return the HTML of a link's feed item: the link, its domain and kind, and its post."""
+        where = Markup(" · ").join(part for part in (link.domain, link.kind) if part)
+        return Markup('<p><a href="{url}">{title}</a> ({where})</p>\n<p>From <a href="{source}">{post}</a></p>').format(
+            url=link.canonical_url,
+            title=link.display_title,
+            where=where,
+            source=link.permalink,
+            post=link.post.title,
+        )
