@@ -89,7 +89,11 @@ class PlannedPage:
 
 
 class _TrackedSite:
-    """The site as templates see it: every attribute of `Site`, noting reads of `SITE_COLLECTIONS`."""
+    """The site as templates see it: every attribute of `Site`, noting reads of `SITE_COLLECTIONS`.
+
+    NOTE: reads through other objects (`tag.posts` on a post page) are not
+    noted, so `distillm serve` can leave such a page stale until a full rebuild.
+    """
 
     def __init__(self, site: Site, reads: set[str]) -> None:
         self._site = site

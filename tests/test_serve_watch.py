@@ -1,4 +1,4 @@
-"""Watching: each editor's way of saving is one rebuild; temp files and reads are none.
+"""Watching: each editor's way of saving causes one rebuild, and temp files and reads cause none.
 
 Every save here happens on real files under a real `distillm serve`, which
 logs one line per rebuild; the tests count those lines.
@@ -64,7 +64,7 @@ def save_in_place(posts: Path) -> None:
 
 
 def save_by_rename(posts: Path) -> None:
-    """Write a temp file beside the post and rename it over the post (Sublime Text, gedit, many tools)."""
+    """Write a temp file beside the post and rename it over the post, as editors with atomic saves do."""
     temporary = posts / "target.md.tmp-4711"
     temporary.write_text(post_text("Renamed over"), encoding="utf-8")
     os.replace(temporary, posts / "target.md")

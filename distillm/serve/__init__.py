@@ -2,7 +2,7 @@
 
 The pieces: `session` keeps the site in memory and rebuilds it incrementally,
 `watcher` turns file events into batches of changes, `server` serves the
-files and tells open pages when to reload.
+files and sends open pages the events that reload them.
 """
 
 from __future__ import annotations

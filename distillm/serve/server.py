@@ -3,8 +3,8 @@
 Every file is looked up inside the served folder after percent-decoding, and
 its resolved path must stay inside that folder, so neither `..` (encoded or
 not), backslashes nor symlinks can reach other files. HTML pages get a script
-tag that loads `live.js`, which listens to the Server-Sent Events endpoint;
-both live under the site's base path, as the pages do.
+tag that loads `live.js`, which listens to the Server-Sent Events endpoint.
+Both live under the site's base path, as the pages do.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ SCRIPT = LIVE_PREFIX + "live.js"
 KEEPALIVE_SECONDS = 15.0
 """Idle time after which an event stream sends a comment, so that proxies and the browser keep it open."""
 RETRY_MILLISECONDS = 500
-"""How soon a browser reconnects to the event stream after the server went away."""
+"""Delay before a browser reconnects to the event stream after the server went away."""
 
 # By file name first: feeds share the `.xml` and `.json` suffixes with other files.
 _TYPES_BY_NAME = {
@@ -143,7 +143,7 @@ class EventHub:
 
 @dataclass(frozen=True)
 class ServedSite:
-    """What the request handler serves: a folder under a base path, and the event hub."""
+    """The folder, base path and event hub that the request handler serves."""
 
     root: Path
     base_path: Callable[[], str]

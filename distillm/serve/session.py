@@ -7,7 +7,7 @@ edit reloads that file alone, redoes the cheap site-wide work (publishing,
 tags, neighbours, duplicate links), and re-renders only the planned pages
 whose key changed. It runs in two passes: the edited post's own page is
 written and announced first, then every other page that changed, so the
-author sees the edit before the aggregate pages are done.
+open page shows the edit before the aggregate pages are done.
 
 Pages are written to a temporary name and renamed into place, so the server
 never sends a half-written file, and a rebuild whose rendering fails leaves
@@ -51,7 +51,7 @@ LISTED_PAGES = 5
 
 
 class Listener(Protocol):
-    """What the session tells open browser pages (the live-reload server)."""
+    """Notifications the session sends to open browser pages (through the live-reload server)."""
 
     def reload(self, url_paths: Sequence[str] | None) -> None:
         """Reload the pages at `url_paths`, or every page when None."""
@@ -65,7 +65,7 @@ class Listener(Protocol):
 
 @dataclass(frozen=True)
 class SessionOptions:
-    """Where a session reads the site from and writes it to."""
+    """The folders a session reads and writes, and the origin it is served at."""
 
     source_dir: Path
     output_dir: Path
@@ -97,7 +97,7 @@ class Changes:
 
 @dataclass
 class PageRecord:
-    """What the session knows about an output file it rendered."""
+    """The session's record of an output file it rendered."""
 
     key: Hashable
     reads: dict[str, Hashable]
