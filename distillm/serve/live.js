@@ -42,6 +42,8 @@
   }
 
   function onStatus(data) {
+    // Tells tests, and anyone inspecting the page, that the page listens for rebuilds.
+    document.documentElement.setAttribute("data-distillm-live", "connected");
     if (serverId !== null && data.server !== serverId) {
       location.reload();  // The server restarted and built the site again.
       return;
@@ -119,4 +121,7 @@
   listen("status", onStatus);
   listen("reload", onReload);
   listen("css", onStylesheets);
+  source.addEventListener("error", function () {
+    document.documentElement.setAttribute("data-distillm-live", "reconnecting");
+  });
 })();
