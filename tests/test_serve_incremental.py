@@ -195,3 +195,14 @@ def test_broken_post_keeps_last_good_site(session, tmp_path):
     rebuild(session_, edit(site, "content/posts/first.md", 'title = "First digest', 'title = "First digest, fixed"'))
     assert not session_.status.failed
     assert_same_as_build(session_, site, tmp_path)
+
+
+def test_renamed_post_updates_also_linked_notes(session, tmp_path):
+    session_, site, _ = session
+    shared = "- [Evals](https://eugeneyan.com/writing/evals/)\n"
+    rebuild(session_, site.post("newer", title="Newer", date="2024-06-01", body=shared))
+    newer_page = session_.options.output_dir / "posts/newer/index.html"
+    assert "DistiLLM 03" in newer_page.read_text(encoding="utf-8")
+    rebuild(session_, edit(site, "content/posts/digest.md", 'title = "DistiLLM 03"', 'title = "DistiLLM 03, renamed"'))
+    assert "DistiLLM 03, renamed" in newer_page.read_text(encoding="utf-8")
+    assert_same_as_build(session_, site, tmp_path)

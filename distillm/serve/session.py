@@ -160,7 +160,8 @@ class SiteSession:
         self._bodies: dict[Path, tuple[Post, Hashable]] = {}
         """Source path -> the post object whose body was rendered, and its link markup then."""
         self._tag_views: dict[Path, Hashable] = {}
-        self._link_keys: dict[Path, frozenset[str]] = {}
+        self._link_keys: dict[Path, tuple[frozenset[str], Hashable]] = {}
+        """Source path -> the loose keys of the post's links, and the post's title, URL and date then."""
         self._extracted: dict[Path, Post] = {}
         self.pages: dict[str, PageRecord] = {}
         """Output path -> record of every rendered file on disk."""
@@ -315,7 +316,7 @@ class SiteSession:
         changed: set[str] = set()
         published = {post.source_path for post in site.posts}
         for path in [path for path in self._link_keys if path not in published]:
-            changed |= self._link_keys.pop(path)
+            changed |= self._link_keys.pop(path)[0]
             self._extracted.pop(path, None)
         assert self.settings is not None
         for post in site.posts:
@@ -328,8 +329,12 @@ class SiteSession:
                     logger.warning("%s", warning)
             post.links = extracted.links
             keys = frozenset(link.loose_key for link in post.links)
-            changed |= keys | self._link_keys.get(path, frozenset())
-            self._link_keys[path] = keys
+            # Other posts' "also linked in" notes name this post's title and URL, and
+            # its date decides which post is older, so then every shared link counts.
+            owner = (post.title, post.url, post.date)
+            previous_keys, previous_owner = self._link_keys.get(path, (frozenset(), None))
+            changed |= keys ^ previous_keys if owner == previous_owner else keys | previous_keys
+            self._link_keys[path] = (keys, owner)
             self._extracted[path] = post
         site.links = [link for post in site.posts for link in post.links]
         with self.warnings.origin(("duplicates",)):
