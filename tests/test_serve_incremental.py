@@ -206,3 +206,21 @@ def test_renamed_post_updates_also_linked_notes(session, tmp_path):
     rebuild(session_, edit(site, "content/posts/digest.md", 'title = "DistiLLM 03"', 'title = "DistiLLM 03, renamed"'))
     assert "DistiLLM 03, renamed" in newer_page.read_text(encoding="utf-8")
     assert_same_as_build(session_, site, tmp_path)
+
+
+def test_site_broken_at_start_builds_once_fixed(tmp_path):
+    site = SiteFolder(tmp_path / "site")
+    site.root.mkdir()
+    write_hugo_site(site)
+    broken = edit(site, "content/posts/first.md", 'title = "First digest"', 'title = "First digest')
+    output = tmp_path / "served"
+    output.mkdir()
+    session = SiteSession(SessionOptions(site.root, output, ORIGIN), RecordingListener())
+    report = session.build_all()
+    assert report.failed
+    assert "the pages show the error until it is fixed" in report.summary(0.0)
+    assert list(output.iterdir()) == []
+    edit(site, "content/posts/first.md", 'title = "First digest', 'title = "First digest"')
+    report = session.rebuild(Changes(content=frozenset([broken])))
+    assert report is not None and report.full and not report.failed
+    assert_same_as_build(session, site, tmp_path)

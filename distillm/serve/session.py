@@ -122,12 +122,15 @@ class RebuildReport:
     """Time until the edited post's page was written and announced."""
     full: bool = False
     failed: bool = False
+    had_good_site: bool = True
+    """Whether an earlier build succeeded, so its pages are still served after this one failed."""
 
     def summary(self, full_build_seconds: float) -> str:
         """Return the rebuild's log line."""
         changed = f"{self.what} changed" if self.what else "initial build"
         if self.failed:
-            return f"{changed}: rebuild failed after {self.seconds:.3f} s; still serving the last good site"
+            serving = "still serving the last good site" if self.had_good_site else "the pages show the error until it is fixed"
+            return f"{changed}: rebuild failed after {self.seconds:.3f} s; {serving}"
         every = [*self.first_written, *self.written, *self.copied]
         names = every[:LISTED_PAGES]
         if len(every) > LISTED_PAGES:
@@ -207,7 +210,8 @@ class SiteSession:
         site (a file in `content/` that is neither a post nor in a page bundle).
         """
         what = changes.describe(self.options.source_dir)
-        if changes.settings or self.settings is None:
+        if changes.settings or self.site is None:
+            # Without a site that built, there are no loaded posts and pages to build on.
             return self.build_all(what)
         started = time.perf_counter()
         report = RebuildReport(what, full=bool(changes.templates))
@@ -218,7 +222,7 @@ class SiteSession:
                 reloaded = self._reload_content(changes.content) if changes.content else set()
                 if not (reloaded or changes.templates or changes.static):
                     return None
-                if changes.templates or reloaded or self.site is None:
+                if changes.templates or reloaded:
                     self._rebuild(report, reloaded, force=bool(changes.templates), started=started)
                 else:
                     self._copy_static(report, changes.static)
@@ -472,6 +476,7 @@ class SiteSession:
 
     def _fail(self, report: RebuildReport, error: DistillmError) -> None:
         report.failed = True
+        report.had_good_site = self.site is not None
         if isinstance(error, ContentError):
             for diagnostic in error.diagnostics:
                 logger.error("%s", diagnostic)
