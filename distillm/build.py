@@ -23,10 +23,10 @@ from .extract import extract_site_links
 from .loader import CONTENT_DIR, LoadOptions, load_site
 from .logs import counting_warnings
 from .model import Site, SkippedPost
-from .render import TEMPLATES_DIR, THEME_DIR, OutputFile, SiteRenderer, create_environment
+from .render import TEMPLATES_DIR, THEME_DIR, PlannedPage, SiteRenderer, create_environment
 from .settings import load_settings
 from .urls import resource_output_file
-from .writer import OutputWriter
+from .writer import OutputPaths, OutputWriter
 
 logger = logging.getLogger(__name__)
 
@@ -114,23 +114,17 @@ def build_site(options: BuildOptions) -> BuildReport:
         for skipped in site.skipped:
             logger.debug("skipped %s: %s: %s", display_path(skipped.source_path), skipped.reason, skipped.detail)
         report = BuildReport(output_dir, len(site.posts), len(site.tags), skipped=site.skipped)
-        static_files = find_static_files(source_dir)
         with _timed("render and write"):
             renderer = SiteRenderer(site, create_environment(source_dir))
-            for output in itertools.chain(renderer.render_all(), renderer.render_crawler_files()):
-                if output.path in static_files:
-                    if output.kind == "asset":
-                        continue  # The site's own static file replaces a generated theme asset.
-                    logger.warning(
-                        "%s: warning: replaced by the generated %s; rename or remove it",
-                        display_path(static_files.pop(output.path)),
-                        output.path,
-                    )
+            renderer.render_bodies()
+            plan = plan_output(renderer, find_static_files(source_dir))
+            for planned in plan.generated:
+                output = planned.render()
                 writer.write(output.path, output.content)
                 report.written[output.kind] += 1
-            write_redirects(writer, renderer.render_aliases(), report)
-            copy_files(writer, bundle_resources(site), report)
-            copy_files(writer, static_files, report)
+            for relative, path in plan.copies.items():
+                writer.copy(relative, path)
+                report.written["static"] += 1
         if options.strict and warnings.count:
             raise DistillmError(
                 f"{_plural(warnings.count, 'warning')}, and --strict turns warnings into errors; "
@@ -141,31 +135,76 @@ def build_site(options: BuildOptions) -> BuildReport:
     return report
 
 
-def write_redirects(writer: OutputWriter, redirects: Iterator[OutputFile], report: BuildReport) -> None:
-    """Write the redirect pages of front matter's `aliases`; raise `ContentError` for those that clash.
+@dataclass
+class OutputPlan:
+    """Every file of a build in writing order, with the rules for clashing paths applied, nothing rendered yet."""
 
-    They are written after every generated file, so an alias that names a
-    generated page (`/tags/`) is reported instead of replacing it.
+    generated: list[PlannedPage]
+    """Pages, feeds and generated assets, then redirect pages."""
+    copies: dict[str, Path]
+    """Files copied as they are, by output path: page bundle files, then `static/`."""
+
+
+def plan_output(renderer: SiteRenderer, static_files: dict[str, Path]) -> OutputPlan:
+    """Plan every output file of the renderer's site, whose post bodies must be rendered already.
+
+    A file in `static/` replaces a generated theme asset of the same path and
+    loses, with a warning, to any other generated file. Raises `ContentError`
+    for aliases that clash with a generated file.
     """
-    problems = []
-    for output in redirects:
-        clash = writer.clash(output.path)
-        if clash is None:
-            writer.write(output.path, output.content)
-            report.written[output.kind] += 1
+    static_files = dict(static_files)
+    paths = OutputPaths()
+    generated = []
+    for planned in itertools.chain(renderer.plan_pages(), renderer.plan_crawler_files()):
+        if planned.path in static_files:
+            if planned.kind == "asset":
+                continue  # The site's own static file replaces a generated theme asset.
+            logger.warning(
+                "%s: warning: replaced by the generated %s; rename or remove it",
+                display_path(static_files.pop(planned.path)),
+                planned.path,
+            )
+        generated.append(planned)
+        paths.add(planned.path)
+    generated += plan_redirects(renderer, paths)
+    copies = {}
+    for relative, path in itertools.chain(bundle_resources(renderer.site).items(), static_files.items()):
+        clash = paths.clash(relative)
+        if clash is not None:
+            logger.warning(
+                "%s: warning: replaced by the generated %s; rename or remove it", display_path(path), clash
+            )
             continue
-        post = output.alias_of
-        assert post is not None, "render_aliases sets alias_of on every redirect"
+        copies[relative] = path
+        paths.add(relative)
+    return OutputPlan(generated, copies)
+
+
+def plan_redirects(renderer: SiteRenderer, paths: OutputPaths) -> list[PlannedPage]:
+    """Plan the redirect pages of front matter's `aliases`; raise `ContentError` for those that clash.
+
+    They come after every generated file, so an alias that names a generated
+    page (`/tags/`) is reported instead of replacing it.
+    """
+    planned_redirects = []
+    problems = []
+    for post, planned in renderer.plan_aliases():
+        clash = paths.clash(planned.path)
+        if clash is None:
+            planned_redirects.append(planned)
+            paths.add(planned.path)
+            continue
         problems.append(
             Diagnostic(
                 display_path(post.source_path),
-                f'alias "/{output.path.removesuffix("index.html")}" clashes with the generated {clash}; '
+                f'alias "/{planned.path.removesuffix("index.html")}" clashes with the generated {clash}; '
                 "remove the alias",
                 post.metadata.key_lines.get("aliases"),
             )
         )
     if problems:
         raise ContentError(problems)
+    return planned_redirects
 
 
 def bundle_resources(site: Site) -> dict[str, Path]:
@@ -175,19 +214,6 @@ def bundle_resources(site: Site) -> dict[str, Path]:
         for relative, path in post.resources.items():
             files[resource_output_file(post.path, relative)] = path
     return files
-
-
-def copy_files(writer: OutputWriter, files: dict[str, Path], report: BuildReport) -> None:
-    """Copy files as they are, warning about each one that a file written before replaces."""
-    for relative, path in files.items():
-        clash = writer.clash(relative)
-        if clash is not None:
-            logger.warning(
-                "%s: warning: replaced by the generated %s; rename or remove it", display_path(path), clash
-            )
-            continue
-        writer.copy(relative, path)
-        report.written["static"] += 1
 
 
 def find_static_files(source_dir: Path) -> dict[str, Path]:

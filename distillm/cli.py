@@ -105,7 +105,34 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", "-o", type=Path, metavar="FILE", help="write the export to FILE (default: standard output)"
     )
     links.set_defaults(handler=_run_links)
+
+    serve = commands.add_parser(
+        "serve", parents=[common], help="serve the site on this machine and rebuild it on every save",
+        description="Build the site into a temporary folder, serve it over HTTP, and rebuild what changed "
+        "whenever a file in content/, templates/, static/ or the settings is saved. Open pages reload by themselves.",
+    )
+    _site_options(serve)
+    serve.add_argument(
+        "--bind", default="127.0.0.1", metavar="ADDRESS",
+        help="address to listen on (default: 127.0.0.1, reachable from this machine only)",
+    )
+    serve.add_argument(
+        "--port", "-p", type=_port, default=1313, metavar="PORT", help="TCP port (default: 1313; 0 takes a free port)"
+    )
+    serve.add_argument("--open", action="store_true", dest="open_browser", help="open the site in the web browser")
+    serve.set_defaults(handler=_run_serve)
     return parser
+
+
+def _port(value: str) -> int:
+    """Check --port: a whole number from 0 to 65535 (argparse reports the problem, exit 2)."""
+    try:
+        port = int(value)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 0 to 65535, got {value!r}")
+    return port
 
 
 def _run_build(arguments: argparse.Namespace) -> int:
@@ -148,6 +175,27 @@ def _run_links(arguments: argparse.Namespace) -> int:
         raise DistillmError(f"cannot write {arguments.output}: {error.strerror}; choose another --output") from error
     count = len(site.links)
     logger.info("Wrote %d %s to %s", count, "link" if count == 1 else "links", arguments.output)
+    return EXIT_OK
+
+
+def _run_serve(arguments: argparse.Namespace) -> int:
+    from .loader import LoadOptions
+    from .logs import ROOT_LOGGER
+    from .serve import ServeOptions, serve
+    from .serve.status import RepeatedWarningFilter
+
+    # A rebuild logs the warnings of the files it redid again; the terminal shows each one once.
+    warning_filter = RepeatedWarningFilter()
+    for handler in logging.getLogger(ROOT_LOGGER).handlers:
+        handler.addFilter(warning_filter)
+    options = ServeOptions(
+        source_dir=arguments.source,
+        bind=arguments.bind,
+        port=arguments.port,
+        load=LoadOptions(arguments.drafts, arguments.future, arguments.expired),
+        open_browser=arguments.open_browser,
+    )
+    serve(options, warning_filter)
     return EXIT_OK
 
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -32,7 +33,7 @@ from .model import Link, Post, Site
 from .urls import output_file, paginated_path
 
 if TYPE_CHECKING:
-    from .render import OutputFile, SiteRenderer
+    from .render import OutputFile, PlannedPage, SiteRenderer
 
 LINKS_PATH = "/links/"
 UNDATED_PATH = "/links/undated/"
@@ -143,27 +144,32 @@ def _post_timestamp(link: Link) -> float:
 
 
 class LinkPages:
-    """Render the link archive of one site with the site's renderer and templates."""
+    """Plan the link archive of one site with the site's renderer and templates."""
 
     def __init__(self, renderer: SiteRenderer) -> None:
         self.renderer = renderer
         self.site: Site = renderer.site
         self.links = newest_first(self.site.links)
 
-    def render_all(self) -> Iterator[OutputFile]:
-        """Yield every page and feed of the link archive."""
+    def plan_all(self) -> Iterator[PlannedPage]:
+        """Yield the plan of every page and feed of the link archive."""
         by_period = self.links_by_period()
-        yield self.render_index(by_period)
+        yield self.plan_index(by_period)
         for month, links in by_period.items():
-            yield self.render_period(month, links, by_period)
+            yield self.plan_period(month, links, by_period)
         undated = [link for link in self.links if link.period is None]
-        yield from self.render_list(UNDATED_PATH, "Undated links", undated, "undated")
+        yield from self.plan_list(UNDATED_PATH, "Undated links", undated, "undated")
         for kind in LINK_KINDS:
             of_kind = [link for link in self.links if link.kind == kind]
             if of_kind:
-                yield from self.render_list(kind_path(kind), KIND_TITLES[kind], of_kind, "kind", kind=kind)
-        yield from self.render_domains()
-        yield from self.render_feeds()
+                yield from self.plan_list(kind_path(kind), KIND_TITLES[kind], of_kind, "kind", kind=kind)
+        yield from self.plan_domains()
+        yield from self.plan_feeds()
+
+    def link_keys(self, links: Sequence[Link]) -> tuple[Hashable, ...]:
+        """Return the part of a planned key that stands for listing `links`, in order."""
+        post_key = self.renderer.post_key
+        return tuple((post_key(link.post), link.anchor_id) for link in links)
 
     def links_by_period(self) -> dict[Month, list[Link]]:
         """Return the links of each period, newest period first."""
@@ -173,7 +179,7 @@ class LinkPages:
                 periods[link.period].append(link)
         return {month: periods[month] for month in sorted(periods, reverse=True)}
 
-    def render_index(self, by_period: dict[Month, list[Link]]) -> OutputFile:
+    def plan_index(self, by_period: dict[Month, list[Link]]) -> PlannedPage:
         summaries = [PeriodSummary(m, self.site.url_for(period_path(m)), len(links)) for m, links in by_period.items()]
         newest = next(iter(by_period.items()), None)
         kinds = Counter(link.kind for link in self.links)
@@ -185,9 +191,16 @@ class LinkPages:
             "groups": group_by_day(newest[1]) if newest else [],
             "total": len(self.links),
         }
-        return self.render("links.html", "Links", LINKS_PATH, context, self.links)
+        key = (
+            tuple(summaries),
+            context["undated_count"],
+            tuple(context["kinds"]),
+            len(self.links),
+            self.link_keys(newest[1]) if newest else (),
+        )
+        return self.plan("links.html", "Links", LINKS_PATH, context, self.links, key)
 
-    def render_period(self, month: Month, links: list[Link], by_period: dict[Month, list[Link]]) -> OutputFile:
+    def plan_period(self, month: Month, links: list[Link], by_period: dict[Month, list[Link]]) -> PlannedPage:
         months = list(by_period)
         index = months.index(month)
         newer = months[index - 1] if index > 0 else None
@@ -201,19 +214,21 @@ class LinkPages:
             "older_url": self.site.url_for(period_path(older)) if older else None,
             "older": older,
         }
-        return self.render("links_period.html", f"Links of {month.name}", period_path(month), context, links)
+        key = (newer, older, self.link_keys(links))
+        return self.plan("links_period.html", f"Links of {month.name}", period_path(month), context, links, key)
 
-    def render_list(self, first_path: str, title: str, links: list[Link], list_kind: str, **extra: Any) -> Iterator[OutputFile]:
-        """Render a paginated list of links at `first_path`, `first_path/page/2/`, ..."""
+    def plan_list(self, first_path: str, title: str, links: list[Link], list_kind: str, **extra: Any) -> Iterator[PlannedPage]:
+        """Plan a paginated list of links at `first_path`, `first_path/page/2/`, ..."""
         for paginator in self.paginate(first_path, links):
             page_title = title if paginator.number == 1 else f"{title} (page {paginator.number})"
             path = paginated_path(first_path, paginator.number)
             context = {"paginator": paginator, "links": paginator.items, "list_kind": list_kind, "list_title": title, **extra}
-            yield self.render("links_list.html", page_title, path, context, paginator.items)
-        yield self.renderer.render_redirect(f"{first_path}page/1/", first_path)
+            key = (list_kind, tuple(extra.items()), paginator.total_pages, len(links), self.link_keys(paginator.items))
+            yield self.plan("links_list.html", page_title, path, context, paginator.items, key)
+        yield self.renderer.plan_redirect(f"{first_path}page/1/", first_path)
 
-    def render_domains(self) -> Iterator[OutputFile]:
-        """Render the domain index (most links first) and one list per domain."""
+    def plan_domains(self) -> Iterator[PlannedPage]:
+        """Plan the domain index (most links first) and one list per domain."""
         by_path: dict[str, list[Link]] = defaultdict(list)
         for link in self.links:
             if link.domain is not None:
@@ -224,11 +239,12 @@ class LinkPages:
             title = "Domains" if paginator.number == 1 else f"Domains (page {paginator.number})"
             path = paginated_path(DOMAINS_PATH, paginator.number)
             context = {"paginator": paginator, "domains": paginator.items}
-            yield self.render("links_domains.html", title, path, context, self.links)
-        yield self.renderer.render_redirect(f"{DOMAINS_PATH}page/1/", DOMAINS_PATH)
+            key = (paginator.total_pages, len(summaries), tuple(paginator.items))
+            yield self.plan("links_domains.html", title, path, context, self.links, key)
+        yield self.renderer.plan_redirect(f"{DOMAINS_PATH}page/1/", DOMAINS_PATH)
         for path, links in ordered:
             domain = links[0].domain or ""
-            yield from self.render_list(path, f"Links to {domain}", links, "domain", domain=domain)
+            yield from self.plan_list(path, f"Links to {domain}", links, "domain", domain=domain)
 
     def paginate(self, first_path: str, items: Sequence[Any]) -> Iterator[Any]:
         """Yield one `Paginator` per page of `items`, as the post lists have them."""
@@ -249,17 +265,17 @@ class LinkPages:
                 page_urls=urls,
             )
 
-    def render(
-        self, template: str, title: str, path: str, context: dict[str, Any], links: Sequence[Link]
-    ) -> OutputFile:
-        """Render a link archive page; its `lastmod` is the newest edit of a post it lists links of."""
+    def plan(
+        self, template: str, title: str, path: str, context: dict[str, Any], links: Sequence[Link], key: Hashable
+    ) -> PlannedPage:
+        """Plan a link archive page; its `lastmod` is the newest edit of a post it lists links of."""
         edits = [link.post.lastmod for link in links if link.post.lastmod is not None]
         info = self.renderer.page_info("links", title, path, lastmod=max(edits, default=None))
-        return self.renderer.render_template(template, info, {**context, "link_domain_path": domain_path})
+        return self.renderer.plan_template(template, info, {**context, "link_domain_path": domain_path}, key)
 
-    def render_feeds(self) -> Iterator[OutputFile]:
-        """Render the links feeds: RSS 2.0 and JSON Feed 1.1, one item per link."""
-        from .render import OutputFile
+    def plan_feeds(self) -> Iterator[PlannedPage]:
+        """Plan the links feeds: RSS 2.0 and JSON Feed 1.1, one item per link."""
+        from .render import PlannedPage
 
         site = self.site
         channel = FeedChannel(
@@ -269,12 +285,23 @@ class LinkPages:
             home_url=site.permalink_for(LINKS_PATH),
             language=site.language,
         )
-        entries = [self.feed_entry(link) for link in self.links[: site.settings.feed_limit]]
-        yield OutputFile(output_file(RSS_PATH), rss_document(channel, entries), "feed")
         json_channel = FeedChannel(
             channel.title, channel.description, site.permalink_for(JSON_FEED_PATH), channel.home_url, channel.language
         )
-        yield OutputFile(output_file(JSON_FEED_PATH), json_feed_document(json_channel, entries), "feed")
+        listed = self.links[: site.settings.feed_limit]
+        key = self.link_keys(listed)
+        yield PlannedPage(output_file(RSS_PATH), "feed", (channel, key), partial(self.render_feed, RSS_PATH, channel, listed))
+        yield PlannedPage(
+            output_file(JSON_FEED_PATH), "feed", (json_channel, key), partial(self.render_feed, JSON_FEED_PATH, json_channel, listed)
+        )
+
+    def render_feed(self, feed_path: str, channel: FeedChannel, links: Sequence[Link]) -> OutputFile:
+        """Render a links feed, RSS 2.0 for `index.xml` and JSON Feed 1.1 otherwise."""
+        from .render import OutputFile
+
+        entries = [self.feed_entry(link) for link in links]
+        document = rss_document if feed_path == RSS_PATH else json_feed_document
+        return OutputFile(output_file(feed_path), document(channel, entries), "feed")
 
     def feed_entry(self, link: Link) -> FeedEntry:
         """Return the feed item of a link; its id is the link's anchor on its post page."""

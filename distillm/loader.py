@@ -70,12 +70,26 @@ def load_site(source_dir: Path, settings: Settings, options: LoadOptions, now: d
     invalid or two files claim one URL. Warnings are logged.
     """
     content_dir = source_dir / CONTENT_DIR
-    if not content_dir.is_dir():
-        raise ContentError.at(content_dir, "content folder not found; create it and put posts in content/posts/")
     errors: list[Diagnostic] = []
     loaded: list[Post] = []
+    for path in find_publishable_files(content_dir):
+        try:
+            loaded.append(load_post(path, content_dir, settings))
+        except ContentError as error:
+            errors.extend(error.diagnostics)
+    return assemble_site(source_dir, settings, options, now, loaded=loaded, errors=errors)
+
+
+def find_publishable_files(content_dir: Path) -> list[Path]:
+    """Return the content files that are posts or pages, warning about the Markdown files that are not.
+
+    Raises `ContentError` when the content folder is missing.
+    """
+    if not content_dir.is_dir():
+        raise ContentError.at(content_dir, "content folder not found; create it and put posts in content/posts/")
     content_files = find_content_files(content_dir)
     bundle_dirs = {path.parent for path in content_files if is_bundle_index(path.relative_to(content_dir))}
+    publishable = []
     for path in content_files:
         bundle = _enclosing_bundle(path, bundle_dirs)
         if bundle is not None:
@@ -92,11 +106,27 @@ def load_site(source_dir: Path, settings: Settings, options: LoadOptions, now: d
             # equivalent yet; their text is not published.
             logger.warning("%s: warning: _index.md files are not used; its text is not published", display_path(path))
             continue
-        try:
-            loaded.append(load_post(path, content_dir, settings))
-        except ContentError as error:
-            errors.extend(error.diagnostics)
+        publishable.append(path)
+    return publishable
 
+
+def assemble_site(
+    source_dir: Path,
+    settings: Settings,
+    options: LoadOptions,
+    now: datetime,
+    *,
+    loaded: list[Post],
+    errors: list[Diagnostic],
+) -> Site:
+    """Assemble loaded posts into a site: drop unpublished ones, check URLs, collect tags, link neighbours.
+
+    `errors` are the problems found while loading; they are raised together
+    with the site-level ones as one `ContentError`. Posts are updated in place
+    (tags, neighbours), so a caller that keeps posts between builds can
+    assemble them again after reloading some.
+    """
+    errors = list(errors)
     published, skipped = _filter_unpublished(loaded, options, now, settings)
     errors.extend(_url_collisions(published))
     errors.extend(_alias_collisions(published))
@@ -109,6 +139,7 @@ def load_site(source_dir: Path, settings: Settings, options: LoadOptions, now: d
     pages = sorted((p for p in published if p.kind == "page"), key=lambda p: p.path)
     _link_neighbours(posts)
     if not loaded:
+        content_dir = source_dir / CONTENT_DIR
         logger.warning("%s: warning: no posts found; add Markdown files under content/posts/", display_path(content_dir))
     return Site(settings, source_dir, posts, pages, tags, skipped, now)
 

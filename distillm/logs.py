@@ -29,6 +29,11 @@ class _PlainFormatter(logging.Formatter):
         return text
 
 
+def plain_text(record: logging.LogRecord) -> str:
+    """Return a log record as the command line prints it."""
+    return _PlainFormatter().format(record)
+
+
 class WarningCounter(logging.Handler):
     """Count the warnings logged while it is installed."""
 

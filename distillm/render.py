@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import math
 import traceback
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -56,6 +57,52 @@ class OutputFile:
     """`page`, `feed` or `asset`: what the build summary counts it as."""
     alias_of: Post | None = None
     """For a redirect page of front matter's `aliases`: the post or page listing the alias."""
+    reads: frozenset[str] = frozenset()
+    """The site-wide collections (`SITE_COLLECTIONS`) that the page's templates read."""
+
+
+SITE_COLLECTIONS = frozenset(["posts", "pages", "tags", "links", "build_time"])
+"""Attributes of `site` that change with other posts than the ones a page lists.
+
+A template that reads one of them (a "recent posts" sidebar reading
+`site.posts`) depends on more than its page's own posts, so an incremental
+rebuild has to re-render it whenever that collection changes.
+"""
+
+
+@dataclass(frozen=True)
+class PlannedPage:
+    """An output file that is known but not rendered yet: its path, and what its content depends on."""
+
+    path: str
+    """Relative to the output folder, with `/` separators."""
+    kind: str
+    """`page`, `feed` or `asset`, as in `OutputFile`."""
+    key: Hashable
+    """Everything the content depends on besides the templates and settings: the
+    page's facts, and the version of each post it shows (`SiteRenderer.post_versions`).
+    Two plans with equal keys render equal bytes, as long as the templates'
+    reads of `SITE_COLLECTIONS` are unchanged too."""
+    render: Callable[[], OutputFile] = field(compare=False, repr=False)
+    info: PageInfo | None = None
+    """The page's facts, for template pages; None for feeds and assets."""
+
+
+class _TrackedSite:
+    """The site as templates see it: every attribute of `Site`, noting reads of `SITE_COLLECTIONS`.
+
+    NOTE: reads through other objects (`tag.posts` on a post page) are not
+    noted, so `distillm serve` can leave such a page stale until a full rebuild.
+    """
+
+    def __init__(self, site: Site, reads: set[str]) -> None:
+        self._site = site
+        self._reads = reads
+
+    def __getattr__(self, name: str) -> Any:
+        if name in SITE_COLLECTIONS:
+            self._reads.add(name)
+        return getattr(self._site, name)
 
 
 @dataclass(frozen=True)
@@ -128,42 +175,65 @@ def create_environment(source_dir: Path) -> jinja2.Environment:
 
 
 class SiteRenderer:
-    """Render every output file of one site."""
+    """Plan and render every output file of one site.
 
-    def __init__(self, site: Site, env: jinja2.Environment) -> None:
+    Planning (`plan_pages`) decides which files exist and what each one shows,
+    without running a template; rendering a planned page runs its template.
+    `distillm build` renders every planned page, `distillm serve` only those
+    whose key changed since the last rebuild.
+    """
+
+    def __init__(self, site: Site, env: jinja2.Environment, post_versions: dict[Path, int] | None = None) -> None:
         self.site = site
         self.env = env
         self.feed_entries = PostEntries(site)
+        self.post_versions = post_versions if post_versions is not None else {}
+        """Source path -> a number that changes whenever any page could show the post differently;
+        planned keys include it. Posts missing here have version 0."""
         self.sitemap_pages: list[PageInfo] = []
-        """Every rendered page that crawlers should index, in rendering order."""
+        """Every planned page that crawlers should index, in planning order."""
 
     def render_all(self) -> Iterator[OutputFile]:
         """Yield every page, feed and generated asset of the site."""
         self.render_bodies()
+        for planned in self.plan_pages():
+            yield planned.render()
+
+    def plan_pages(self) -> Iterator[PlannedPage]:
+        """Yield the plan of every page, feed and generated asset, in the order a build writes them."""
         for post in self.site.posts:
-            yield self.render_post(post)
+            yield self.plan_post(post)
         for page in self.site.pages:
-            yield self.render_page(page)
-        yield from self.render_list("home", "home.html", "/", self.site.posts, self.site.title)
-        yield from self.render_list("section", "section.html", "/posts/", self.site.posts, "Posts")
-        yield self.render_tag_index()
+            yield self.plan_page(page)
+        yield from self.plan_list("home", "home.html", "/", self.site.posts, self.site.title)
+        yield from self.plan_list("section", "section.html", "/posts/", self.site.posts, "Posts")
+        yield self.plan_tag_index()
         for tag in self.site.tags:
-            yield from self.render_list("tag", "tag.html", tag.path, tag.posts, tag.name, tag=tag)
-        yield self.render_template("404.html", self.page_info("404", "Page not found", "/404.html"), {})
-        yield from self.render_feeds()
-        yield from LinkPages(self).render_all()
-        yield OutputFile(SYNTAX_STYLESHEET, syntax_stylesheet().encode(), "asset")
+            yield from self.plan_list("tag", "tag.html", tag.path, tag.posts, tag.name, tag=tag)
+        yield self.plan_template("404.html", self.page_info("404", "Page not found", "/404.html"), {})
+        yield from self.plan_feeds()
+        yield from LinkPages(self).plan_all()
+        yield PlannedPage(SYNTAX_STYLESHEET, "asset", SYNTAX_STYLESHEET, _syntax_stylesheet_file)
 
     def render_bodies(self) -> None:
         """Render each post's Markdown to HTML and its summary; lists and feeds need all of them."""
-        base_path = self.site.settings.base_path
         for post in [*self.site.posts, *self.site.pages]:
-            rendered = render_markdown(post.markdown, base_path, link_markup(post))
-            post.content_html = rendered.html
-            summary = post.metadata.summary
-            summary_html = f"<p>{render_inline(summary)}</p>\n" if summary else rendered.summary_html
-            # List pages show the summary away from the post, where its relative links would break.
-            post.summary_html = absolutize_urls(summary_html, post.url)
+            self.render_body(post)
+
+    def render_body(self, post: Post) -> None:
+        """Render one post's Markdown to HTML and its summary, with the link markup of its current links."""
+        rendered = render_markdown(post.markdown, self.site.settings.base_path, link_markup(post))
+        post.content_html = rendered.html
+        summary = post.metadata.summary
+        summary_html = f"<p>{render_inline(summary)}</p>\n" if summary else rendered.summary_html
+        # List pages show the summary away from the post, where its relative links would break.
+        post.summary_html = absolutize_urls(summary_html, post.url)
+
+    def post_key(self, post: Post | None) -> tuple[Path, int] | None:
+        """Return the part of a planned key that stands for showing `post`."""
+        if post is None:
+            return None
+        return (post.source_path, self.post_versions.get(post.source_path, 0))
 
     def description_of(self, post: Post) -> str:
         """Return the meta description: front matter's, else the start of the summary."""
@@ -206,22 +276,27 @@ class SiteRenderer:
             return self.site.permalink_for(image)
         return urljoin(post.permalink, image)
 
-    def render_post(self, post: Post) -> OutputFile:
-        return self.render_template("post.html", self.post_info("post", post), {"post": post})
+    def plan_post(self, post: Post) -> PlannedPage:
+        """Plan a post's page; it shows the post and the titles of its neighbours."""
+        neighbours = (self.post_key(post.previous_post), self.post_key(post.next_post))
+        info = self.post_info("post", post)
+        return self.plan_template("post.html", info, {"post": post}, (self.post_key(post), neighbours))
 
-    def render_page(self, page: Post) -> OutputFile:
-        return self.render_template("page.html", self.post_info("page", page), {"post": page})
+    def plan_page(self, page: Post) -> PlannedPage:
+        return self.plan_template("page.html", self.post_info("page", page), {"post": page}, self.post_key(page))
 
-    def render_list(
+    def plan_list(
         self, kind: str, template: str, first_path: str, posts: Sequence[Post], title: str, **extra: Any
-    ) -> Iterator[OutputFile]:
-        """Render a paginated list of posts; page 1 at `first_path`, then `page/2/`, ...
+    ) -> Iterator[PlannedPage]:
+        """Plan a paginated list of posts; page 1 at `first_path`, then `page/2/`, ...
 
         `page/1/` redirects to the first page, as in Hugo.
         """
         per_page = self.site.settings.paginate
         total_pages = max(1, math.ceil(len(posts) / per_page))
         page_urls = [self.site.url_for(paginated_path(first_path, n)) for n in range(1, total_pages + 1)]
+        tag = extra.get("tag")
+        tag_key = (tag.name, tag.url) if tag is not None else None
         for number in range(1, total_pages + 1):
             path = paginated_path(first_path, number)
             paginator = Paginator(
@@ -237,21 +312,28 @@ class SiteRenderer:
             )
             page_title = title if number == 1 else f"{title} (page {number})"
             info = self.page_info(kind, page_title, path, lastmod=_newest_edit(paginator.items))
-            yield self.render_template(template, info, {"paginator": paginator, "posts": paginator.items, **extra})
-        yield self.render_redirect(f"{first_path}page/1/", first_path)
+            context = {"paginator": paginator, "posts": paginator.items, **extra}
+            key = (total_pages, len(posts), tag_key, tuple(self.post_key(post) for post in paginator.items))
+            yield self.plan_template(template, info, context, key)
+        yield self.plan_redirect(f"{first_path}page/1/", first_path)
 
-    def render_tag_index(self) -> OutputFile:
+    def plan_tag_index(self) -> PlannedPage:
         info = self.page_info("tags", "Tags", "/tags/", lastmod=_newest_edit(self.site.posts))
-        return self.render_template("tags.html", info, {"tags": self.site.tags})
+        key = tuple((tag.name, tag.url, len(tag.posts)) for tag in self.site.tags)
+        return self.plan_template("tags.html", info, {"tags": self.site.tags}, key)
+
+    def plan_redirect(self, from_path: str, to_path: str) -> PlannedPage:
+        """Plan a small page at `from_path` that sends browsers and crawlers to `to_path`."""
+        target = self.site.permalink_for(to_path)
+        info = self.page_info("alias", "Redirect", from_path)
+        return self.plan_template("alias.html", info, {"target": target}, target)
 
     def render_redirect(self, from_path: str, to_path: str) -> OutputFile:
         """Render a small page at `from_path` that sends browsers and crawlers to `to_path`."""
-        target = self.site.permalink_for(to_path)
-        info = self.page_info("alias", "Redirect", from_path)
-        return self.render_template("alias.html", info, {"target": target})
+        return self.plan_redirect(from_path, to_path).render()
 
-    def render_feeds(self) -> Iterator[OutputFile]:
-        """Render the feeds of the site, the posts section and each tag, in each of their formats."""
+    def plan_feeds(self) -> Iterator[PlannedPage]:
+        """Plan the feeds of the site, the posts section and each tag, in each of their formats."""
         site = self.site
         every_format = tuple(FEED_FORMATS)
         feeds = [
@@ -260,11 +342,18 @@ class SiteRenderer:
         ]
         feeds += [(tag.path, f"{tag.name} on {site.title}", tag.posts, every_format) for tag in site.tags]
         for page_path, title, posts, file_names in feeds:
-            entries = self.feed_entries.entries(posts)
+            listed = posts[: site.settings.feed_limit]
+            listed_keys = tuple(self.post_key(post) for post in listed)
             for file_name in file_names:
                 feed_path = page_path + file_name
                 channel = self.feed_channel(feed_path, title, page_path)
-                yield OutputFile(output_file(feed_path), FEED_FORMATS[file_name](channel, entries), "feed")
+                render = partial(self.render_feed, feed_path, channel, listed)
+                yield PlannedPage(output_file(feed_path), "feed", (channel, listed_keys), render)
+
+    def render_feed(self, feed_path: str, channel: FeedChannel, posts: Sequence[Post]) -> OutputFile:
+        """Render the feed at site path `feed_path` in the format its file name selects."""
+        document = FEED_FORMATS[feed_path.rsplit("/", 1)[-1]](channel, self.feed_entries.entries(posts))
+        return OutputFile(output_file(feed_path), document, "feed")
 
     def feed_channel(self, feed_path: str, title: str, page_path: str) -> FeedChannel:
         """Describe the feed at site path `feed_path`, which mirrors the page at `page_path`."""
@@ -279,30 +368,50 @@ class SiteRenderer:
         )
 
     def render_crawler_files(self) -> Iterator[OutputFile]:
-        """Render the sitemap of every page rendered so far, robots.txt, and GitHub Pages' files.
+        """Render the sitemap of every page planned so far, robots.txt, and GitHub Pages' files.
 
-        Call it after `render_all` has been consumed: the sitemap lists what that rendered.
+        Call it after `plan_pages` (or `render_all`) has been consumed: the sitemap lists what that planned.
         """
+        for planned in self.plan_crawler_files():
+            yield planned.render()
+
+    def plan_crawler_files(self) -> Iterator[PlannedPage]:
+        """Plan the sitemap of every page planned so far, robots.txt, and GitHub Pages' files."""
         site = self.site
-        pages = [(page.permalink, page.lastmod) for page in self.sitemap_pages]
-        yield OutputFile(SITEMAP_FILE, sitemap_document(pages), "asset")
-        yield OutputFile(ROBOTS_FILE, robots_txt(site.permalink_for(SITEMAP_FILE)), "asset")
+        pages = tuple((page.permalink, page.lastmod) for page in self.sitemap_pages)
+        yield _planned_asset(SITEMAP_FILE, partial(sitemap_document, pages), pages)
+        sitemap_url = site.permalink_for(SITEMAP_FILE)
+        yield _planned_asset(ROBOTS_FILE, partial(robots_txt, sitemap_url), sitemap_url)
         # GitHub Pages runs Jekyll on the files unless this file exists, and Jekyll drops
         # files and folders whose names start with "_" or ".".
-        yield OutputFile(NOJEKYLL_FILE, b"", "asset")
+        yield _planned_asset(NOJEKYLL_FILE, bytes, None)
         if site.settings.cname:
-            yield OutputFile(CNAME_FILE, f"{site.settings.cname}\n".encode(), "asset")
+            cname = f"{site.settings.cname}\n".encode()
+            yield _planned_asset(CNAME_FILE, partial(bytes, cname), cname)
 
     def render_aliases(self) -> Iterator[OutputFile]:
         """Render a redirect page at each alias of each post and page."""
+        for post, planned in self.plan_aliases():
+            redirect = planned.render()
+            yield OutputFile(redirect.path, redirect.content, redirect.kind, alias_of=post)
+
+    def plan_aliases(self) -> Iterator[tuple[Post, PlannedPage]]:
+        """Plan a redirect page at each alias of each post and page, with the post or page listing it."""
         for post in [*self.site.posts, *self.site.pages]:
             for alias in post.aliases:
-                redirect = self.render_redirect(alias, post.path)
-                yield OutputFile(redirect.path, redirect.content, redirect.kind, alias_of=post)
+                yield post, self.plan_redirect(alias, post.path)
+
+    def plan_template(self, name: str, info: PageInfo, context: dict[str, Any], key: Hashable = None) -> PlannedPage:
+        """Plan the page `info` rendered by template `name`; `key` is what else its content depends on."""
+        if info.kind not in NOT_IN_SITEMAP:
+            self.sitemap_pages.append(info)
+        render = partial(self.render_template, name, info, context)
+        return PlannedPage(output_file(info.path), "page", (name, info, key), render, info)
 
     def render_template(self, name: str, info: PageInfo, context: dict[str, Any]) -> OutputFile:
         """Render template `name` for the page `info`, turning template errors into messages."""
-        values = {"site": self.site, "page": info, **context}
+        reads: set[str] = set()
+        values = {"site": _TrackedSite(self.site, reads), "page": info, **context}
         try:
             text = self.env.get_template(name).render(values)
         except jinja2.TemplateSyntaxError as error:
@@ -318,9 +427,16 @@ class SiteRenderer:
             if diagnostic is None:
                 raise
             raise ContentError([diagnostic]) from error
-        if info.kind not in NOT_IN_SITEMAP:
-            self.sitemap_pages.append(info)
-        return OutputFile(output_file(info.path), text.encode("utf-8"), "page")
+        return OutputFile(output_file(info.path), text.encode("utf-8"), "page", reads=frozenset(reads))
+
+
+def _syntax_stylesheet_file() -> OutputFile:
+    return OutputFile(SYNTAX_STYLESHEET, syntax_stylesheet().encode(), "asset")
+
+
+def _planned_asset(path: str, content: Callable[[], bytes], key: Hashable) -> PlannedPage:
+    """Plan a generated file other than a page or feed, whose content `content()` returns."""
+    return PlannedPage(path, "asset", key, lambda: OutputFile(path, content(), "asset"))
 
 
 def _newest_edit(posts: Sequence[Post]) -> datetime | None:

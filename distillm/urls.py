@@ -6,6 +6,7 @@ or file name can make the build write outside the output folder.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from urllib.parse import quote, unquote
@@ -54,6 +55,7 @@ def normalize_slug(raw: str) -> str:
     return slug
 
 
+@functools.lru_cache(maxsize=4096)
 def tag_slug(name: str) -> str:
     """Return the URL segment of a tag: python-slugify's, so `Machine Learning` is `machine-learning`."""
     return slugify(name)

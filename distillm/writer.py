@@ -24,6 +24,33 @@ MANIFEST = ".distillm-manifest.json"
 _LISTED_FOREIGN_FILES = 5
 
 
+class OutputPaths:
+    """The files of an output folder so far, to tell which new file would clash with one of them."""
+
+    def __init__(self) -> None:
+        self.files: set[str] = set()
+        """Every file, relative, with `/` separators."""
+        self.folders: set[str] = set()
+        """Every folder that holds a file, relative, with `/` separators."""
+
+    def add(self, relative: str) -> None:
+        self.files.add(relative)
+        self.folders.update(parent.as_posix() for parent in PurePosixPath(relative).parents if parent.parts)
+
+    def clash(self, relative: str) -> str | None:
+        """Return the file that adding `relative` would replace or need as a folder, if any.
+
+        `a/b` clashes with a file `a/b`, with a file `a` (which would have to
+        be a folder) and with a file `a/b/c` (which needs `a/b` as a folder).
+        """
+        if relative in self.files:
+            return relative
+        if relative in self.folders:
+            return next(name for name in sorted(self.files) if name.startswith(relative + "/"))
+        pure = PurePosixPath(relative)
+        return next((parent.as_posix() for parent in pure.parents if parent.as_posix() in self.files), None)
+
+
 class OutputWriter:
     """Collect a build's files in a staging folder and publish them all at once.
 
@@ -42,9 +69,8 @@ class OutputWriter:
         self.source_folders = [Path(os.path.abspath(path)) for path in source_folders]
         self.staging_dir = self.output_dir.with_name(f".{self.output_dir.name}.distillm-staging")
         self.previous_dir = self.output_dir.with_name(f".{self.output_dir.name}.distillm-previous")
-        self.written: set[str] = set()
-        self.folders: set[str] = set()
-        """Every folder that holds a written file, relative, with `/` separators."""
+        self.paths = OutputPaths()
+        """The files written so far."""
 
     def __enter__(self) -> OutputWriter:
         self.check_output_dir()
@@ -117,29 +143,24 @@ class OutputWriter:
         pure = PurePosixPath(relative)
         if pure.is_absolute() or ".." in pure.parts or "\\" in relative or not pure.parts:
             raise ValueError(f"unsafe output path {relative!r}")
-        if relative in self.written:
+        if relative in self.paths.files:
             raise ValueError(f"output file written twice: {relative}")
         target = self.staging_dir.joinpath(*pure.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        self.written.add(relative)
-        self.folders.update(parent.as_posix() for parent in pure.parents if parent.parts)
+        self.paths.add(relative)
         return target
 
+    @property
+    def written(self) -> set[str]:
+        """Every file written so far, relative, with `/` separators."""
+        return self.paths.files
+
     def has(self, relative: str) -> bool:
-        return relative in self.written
+        return relative in self.paths.files
 
     def clash(self, relative: str) -> str | None:
-        """Return the written file that writing `relative` would replace or need as a folder, if any.
-
-        `a/b` clashes with a written `a/b`, with a written file `a` (which would
-        have to be a folder) and with a written `a/b/c` (which needs `a/b` as a folder).
-        """
-        if relative in self.written:
-            return relative
-        if relative in self.folders:
-            return next(name for name in sorted(self.written) if name.startswith(relative + "/"))
-        pure = PurePosixPath(relative)
-        return next((parent.as_posix() for parent in pure.parents if parent.as_posix() in self.written), None)
+        """Return the written file that writing `relative` would replace or need as a folder, if any."""
+        return self.paths.clash(relative)
 
     def write(self, relative: str, content: bytes) -> None:
         """Write `content` to `relative` (a `/`-separated path in the output folder)."""
