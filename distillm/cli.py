@@ -151,6 +151,21 @@ def _run_links(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# The last line after a command's errors, by command; `{errors}` is "1 error" or "2 errors".
+_FAILURE_LINES = {
+    "build": "build failed with {errors}",
+    "check": "check stopped, because the site does not build: {errors}",
+    "links": "links not exported, because the site has {errors}",
+    "new": "no post written: {errors}",
+}
+
+
+def failure_line(command: str, count: int) -> str:
+    """Return the last line printed after the errors of `command`, without its `error: ` prefix."""
+    errors = f"{count} error{'s' if count != 1 else ''}"
+    return _FAILURE_LINES.get(command, command + " failed with {errors}").format(errors=errors)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit status."""
     arguments = build_parser().parse_args(argv)
@@ -161,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for diagnostic in error.diagnostics:
             print(diagnostic, file=sys.stderr)
         count = len([d for d in error.diagnostics if d.severity == "error"])
-        print(f"error: {arguments.command} failed with {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+        print(f"error: {failure_line(arguments.command, count)}", file=sys.stderr)
         return EXIT_ERRORS
     except DistillmError as error:
         print(f"error: {error}", file=sys.stderr)
