@@ -70,6 +70,10 @@ POST_CASES = [
         ],
     ),
     (
+        "front-matter-yaml-invalid-value.md",
+        ["{path}:3:7: error: invalid YAML value: month must be in 1..12; correct it, or quote it to keep it as text"],
+    ),
+    (
         "front-matter-unclosed.md",
         ["{path}:1:1: error: front matter opened with +++ is not closed; add a +++ line after its last key"],
     ),
@@ -151,6 +155,21 @@ def test_bad_post_fails_and_keeps_output(built, fixture, expected):
 
     _assert_failed_and_kept(built, before, result, [line.format(path=path) for line in expected])
     assert result.stderr.splitlines()[-1] == _summary(len(expected))
+
+
+def test_deeply_nested_toml_located(built):
+    before = _snapshot(built.output)
+    # Written at run time: thousands of brackets make an unreadable fixture.
+    built.write("content/posts/nested.md", '+++\ntitle = "Nested"\ndate = 2024-05-01\ntags = ' + "[" * 5000 + '\n+++\n')
+
+    result = run_distillm("build", cwd=built.root)
+
+    _assert_failed_and_kept(
+        built,
+        before,
+        result,
+        ["content/posts/nested.md:4: error: invalid TOML: arrays or tables nested too deeply; flatten the value"],
+    )
 
 
 def test_slugs_differing_by_normalization_clash(built):
