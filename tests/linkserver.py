@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 SLOW_SECONDS = 3.0
 """How long `/slow` waits before it responds: longer than the tests' --timeout."""
+PAUSE_SECONDS = 0.2
+"""How long `/pause` waits before it responds: long enough for requests to overlap."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,16 @@ def _head_not_allowed(handler: _Handler, owner: LinkServer) -> None:
     handler.reply(405 if handler.command == "HEAD" else 200)
 
 
+def _pause(handler: _Handler, owner: LinkServer) -> None:
+    """Respond 200 after `PAUSE_SECONDS`, counting the requests in progress meanwhile."""
+    owner.started()
+    try:
+        time.sleep(PAUSE_SECONDS)
+        handler.reply(200)
+    finally:
+        owner.finished()
+
+
 def _slow(handler: _Handler, owner: LinkServer) -> None:
     """Respond 200 after `SLOW_SECONDS`, or never if the server stops first."""
     if owner.stopping.wait(SLOW_SECONDS):
@@ -90,6 +102,7 @@ ROUTES = {
     "/unavailable": lambda handler, owner: handler.reply(503),
     "/head-not-allowed": _head_not_allowed,
     "/slow": _slow,
+    "/pause": _pause,
 }
 
 
@@ -106,7 +119,19 @@ class LinkServer:
         self.requests: list[Request] = []
         self.lock = threading.Lock()
         self.stopping = threading.Event()
+        self.in_progress = 0
+        self.max_in_progress = 0
+        """The most requests to `/pause` the server handled at once."""
         self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+
+    def started(self) -> None:
+        with self.lock:
+            self.in_progress += 1
+            self.max_in_progress = max(self.max_in_progress, self.in_progress)
+
+    def finished(self) -> None:
+        with self.lock:
+            self.in_progress -= 1
 
     def record(self, request: Request) -> None:
         with self.lock:

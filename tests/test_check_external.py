@@ -207,6 +207,30 @@ def test_per_host_limit_and_delay(server):
     assert all(later - earlier >= 0.29 for earlier, later in zip(starts, starts[1:]))
 
 
+@pytest.mark.parametrize(("workers", "per_host"), [(8, 2), (2, 8), (1, 1)])
+def test_concurrency_bounded(server, workers, per_host):
+    urls = [f"{server.origin}/pause?n={n}" for n in range(6)]
+
+    results = LinkChecker(ExternalOptions(workers=workers, per_host=per_host, host_delay=0)).check_all(urls)
+
+    assert {result.verdict for result in results.values()} == {"ok"}
+    assert server.max_in_progress == min(workers, per_host)
+
+
+def test_invalid_urls_broken_without_request(site, server):
+    _write_links(site, ["http://[::1/page", "http://127.0.0.1:99999/"])
+
+    result = _check(site)
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:2] == [
+        f"{POST}:5: error: broken link http://[::1/page: invalid URL: Invalid IPv6 URL; {WAYBACK}http://[::1/page",
+        f"{POST}:6: error: broken link http://127.0.0.1:99999/: invalid URL: Port out of range 0-65535; "
+        f"{WAYBACK}http://127.0.0.1:99999/",
+    ]
+    assert server.requests == []
+
+
 def test_progress_bar_only_on_terminal(site, server):
     _write_links(site, [server.origin + "/ok"])
     main, terminal = pty.openpty()

@@ -47,8 +47,24 @@ PERMANENT_REDIRECTS = frozenset([301, 308])
 BROKEN_STATUSES = frozenset([404, 410])
 RETRY_STATUSES = frozenset([429, 503])
 # Hosts that respond to automated requests with errors or login walls whatever the page,
-# so a request says nothing about the link. Their subdomains count too.
+# so their responses do not show whether a link works. Their subdomains count too.
 ROBOT_BLOCKING_HOSTS = ("x.com", "twitter.com", "linkedin.com")
+
+
+def invalid_url_reason(url: str) -> str | None:
+    """Return why `url` cannot be requested at all (a bad port, no host), or None when it can."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # Parsed on access: raises ValueError for a port out of range.
+    except ValueError as error:
+        return f"invalid URL: {error}"
+    if not parts.hostname:
+        return "invalid URL: it has no host name"
+    try:
+        httpx.URL(url)
+    except httpx.InvalidURL as error:
+        return f"invalid URL: {error}"
+    return None
 
 
 def robot_blocking_host(url: str) -> str | None:

@@ -12,12 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ..errors import Diagnostic, display_path
 from ..model import Link
 from .cache import CheckResult, LinkCache, Streak
-from .external import LinkChecker, robot_blocking_host
+from .external import LinkChecker, invalid_url_reason, robot_blocking_host
 from .options import ExternalOptions
 
 logger = logging.getLogger(__name__)
@@ -47,40 +46,56 @@ def external_links(links: Sequence[Link]) -> list[Link]:
     return [
         link
         for link in links
-        if link.kind != "internal" and urlsplit(link.canonical_url).scheme in ("http", "https")
+        if link.kind != "internal" and link.canonical_url.partition(":")[0].lower() in ("http", "https")
     ]
 
 
 def check_external_links(links: Sequence[Link], source_dir: Path, options: ExternalOptions) -> ExternalReport:
-    """Judge every external link, asking only about URLs the cache has no fresh result for."""
+    """Judge every external link, requesting only the URLs the cache has no fresh result for."""
     report = ExternalReport()
     cache = LinkCache.load(source_dir)
-    now = datetime.now(timezone.utc)
-    max_age = timedelta(days=options.cache_days)
-    to_request = []
-    for url in dict.fromkeys(link.canonical_url for link in external_links(links)):
-        blocked = robot_blocking_host(url)
-        fresh = cache.fresh(url, now, max_age)
-        if blocked is not None:
-            report.results[url] = CheckResult("unverified", f"{blocked} blocks automated requests, so it was not requested", now)
-        elif fresh is not None:
-            report.results[url] = fresh
-            report.cached += 1
-        else:
-            to_request.append(url)
+    external = external_links(links)
+    to_request = _judge_without_request(report, cache, external, options)
     logger.debug("requesting %d external URLs, %d from the cache", len(to_request), report.cached)
+
     for url, result in LinkChecker(options).check_all(to_request).items():
         cache.record(url, result)
         report.results[url] = result
     report.requested = len(to_request)
     cache.save(set(report.results))
-    for link in external_links(links):
+
+    for link in external:
         result = report.results[link.canonical_url]
         report.occurrences[result.verdict] += 1
         problem = link_problem(link, result, cache.streak(link.canonical_url))
         if problem is not None:
             report.problems.append(problem)
     return report
+
+
+def _judge_without_request(
+    report: ExternalReport, cache: LinkCache, links: list[Link], options: ExternalOptions
+) -> list[str]:
+    """Fill in the results that need no request (invalid, robot-blocking, fresh in the cache); return the other URLs."""
+    now = datetime.now(timezone.utc)
+    max_age = timedelta(days=options.cache_days)
+    to_request = []
+    for url in dict.fromkeys(link.canonical_url for link in links):
+        invalid = invalid_url_reason(url)
+        if invalid is not None:
+            report.results[url] = CheckResult("broken", invalid, now)
+            continue
+        blocked = robot_blocking_host(url)
+        fresh = cache.fresh(url, now, max_age)
+        if blocked is not None:
+            reason = f"{blocked} blocks automated requests, so it was not requested"
+            report.results[url] = CheckResult("unverified", reason, now)
+        elif fresh is not None:
+            report.results[url] = fresh
+            report.cached += 1
+        else:
+            to_request.append(url)
+    return to_request
 
 
 def link_problem(link: Link, result: CheckResult, streak: Streak | None) -> Diagnostic | None:
