@@ -2,7 +2,7 @@
 
 Requests run on one asyncio loop with an httpx client: at most `workers` at a
 time, at most `per_host` at a time to one host, and each host's requests
-start at least `host_delay` seconds apart. A URL is asked with HEAD first,
+start at least `host_delay` seconds apart. A URL is requested with HEAD first,
 then with GET when HEAD gets an error status, because many servers handle
 HEAD wrongly. Redirects are followed. A 429 or 503 with `Retry-After` is
 tried again after the delay the server requests, while the waits for one URL
@@ -12,9 +12,12 @@ Verdicts:
 
     ok          2xx after redirects
     moved       2xx after a permanent redirect (301 or 308) from the URL itself
-    unverified  401, 403, 429, 999, 5xx, other statuses, a timeout, a TLS error,
-                hosts that block automated requests
+    unverified  401, 403, 429, 999, 5xx, other statuses, a timeout, a TLS error
     broken      404, 410, a host name that does not resolve, a refused connection
+
+Without a request, a URL that cannot be requested at all is broken, and a
+link to a host that blocks automated requests is unverified: the caller
+judges both with `invalid_url_reason` and `robot_blocking_host`.
 """
 
 from __future__ import annotations

@@ -109,12 +109,13 @@ class SiteLinks:
     """Resolve the internal links of the built pages of a site served at `base_url`."""
 
     def __init__(self, output_dir: Path, base_url: str, pages: dict[str, BuiltPage]) -> None:
-        self.output_dir = output_dir
         self.base_url = base_url
         base = urlsplit(base_url)
         self.origin = (base.scheme, base.netloc.lower())
         self.base_path = base.path
         self.pages = pages
+        self.files = _output_files(output_dir)
+        """Every file of the output, relative, with `/` separators."""
 
     def unresolved(self) -> Iterator[UnresolvedLink]:
         """Yield every internal link of every page that does not resolve, page by page."""
@@ -157,10 +158,15 @@ class SiteLinks:
             candidates = [relative + INDEX_FILE]
         else:
             candidates = [relative, f"{relative}/{INDEX_FILE}"]
-        for candidate in candidates:
-            if ".." not in candidate.split("/") and (self.output_dir / candidate).is_file():
-                return candidate
-        return None
+        return next((candidate for candidate in candidates if candidate in self.files), None)
+
+
+def _output_files(output_dir: Path) -> set[str]:
+    files = set()
+    for folder, _, names in os.walk(output_dir):
+        for name in names:
+            files.add(Path(folder, name).relative_to(output_dir).as_posix())
+    return files
 
 
 def _join(page: str, value: str) -> str | None:
