@@ -121,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--open", action="store_true", dest="open_browser", help="open the site in the web browser")
     serve.set_defaults(handler=_run_serve)
+    _add_check_command(commands, common)
     return parser
 
 
@@ -133,6 +134,81 @@ def _port(value: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"must be a port number from 0 to 65535, got {value!r}")
     return port
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def _positive_number(text: str) -> float:
+    value = _number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} is not more than 0")
+    return value
+
+
+def _non_negative_number(text: str) -> float:
+    value = _number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is less than 0")
+    return value
+
+
+def _positive_integer(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
+def _add_check_command(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    check = commands.add_parser(
+        "check", parents=[common], help="check links, duplicate links and text encoding",
+        description="Build the site into a temporary folder (never the output folder) and check that every "
+        "internal link of every page resolves; list duplicate links and mojibake in content files. "
+        "Exit status 1 when a link is broken or a file has mojibake.",
+    )
+    _site_options(check)
+    check.add_argument(
+        "--fix-text", action="store_true",
+        help="repair mojibake in content files in place with ftfy.fix_encoding, printing a diff first",
+    )
+
+    external = check.add_argument_group("external links")
+    external.add_argument(
+        "--external", action="store_true", help="also request every external link of the link database"
+    )
+    external.add_argument(
+        "--timeout", type=_positive_number, default=10.0, metavar="SECONDS",
+        help="seconds to wait for a connection, and for each read, before a link is unverified (default: 10)",
+    )
+    external.add_argument(
+        "--max-wait", type=_non_negative_number, default=30.0, metavar="SECONDS",
+        help="seconds one link may wait in total for the Retry-After delays its server requests (default: 30)",
+    )
+
+    external.add_argument(
+        "--workers", type=_positive_integer, default=8, metavar="N", help="requests in flight at once (default: 8)"
+    )
+    external.add_argument(
+        "--per-host", type=_positive_integer, default=2, metavar="N",
+        help="requests in flight at once to one host (default: 2)",
+    )
+    external.add_argument(
+        "--host-delay", type=_non_negative_number, default=1.0, metavar="SECONDS",
+        help="minimum seconds between two requests to one host (default: 1)",
+    )
+    external.add_argument(
+        "--cache-days", type=_non_negative_number, default=7.0, metavar="DAYS",
+        help="reuse results from .distillm-cache/ younger than this many days; 0 requests every link (default: 7)",
+    )
+
+    check.set_defaults(handler=_run_check)
 
 
 def _run_build(arguments: argparse.Namespace) -> int:
@@ -199,6 +275,53 @@ def _run_serve(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_check(arguments: argparse.Namespace) -> int:
+    from .check.options import CheckOptions, ExternalOptions
+    from .check.report import failure_summary, report_lines, work_summary
+    from .check.run import check_site, repair_text
+    from .errors import display_path
+    from .loader import LoadOptions
+
+    if arguments.fix_text:
+        for content, lines in repair_text(arguments.source):
+            logger.info("Repaired %d %s with mojibake in %s", lines, "line" if lines == 1 else "lines", display_path(content.path))
+    external = None
+    if arguments.external:
+        external = ExternalOptions(
+            timeout=arguments.timeout,
+            max_wait=arguments.max_wait,
+            workers=arguments.workers,
+            per_host=arguments.per_host,
+            host_delay=arguments.host_delay,
+            cache_days=arguments.cache_days,
+        )
+    load = LoadOptions(arguments.drafts, arguments.future, arguments.expired)
+    report = check_site(CheckOptions(arguments.source, load, external))
+    for line in report_lines(report):
+        print(line, file=sys.stderr)
+    logger.info("%s", work_summary(report))
+    if report.failed:
+        print(f"error: {failure_summary(report)}", file=sys.stderr)
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
+# The last line after a command's errors, by command; `{errors}` is "1 error" or "2 errors".
+_FAILURE_LINES = {
+    "build": "build failed with {errors}",
+    "check": "check stopped, because the site does not build: {errors}",
+    "links": "links not exported, because the site has {errors}",
+    "new": "no post written: {errors}",
+    "serve": "serve stopped, because the site does not build: {errors}",
+}
+
+
+def failure_line(command: str, count: int) -> str:
+    """Return the last line printed after the errors of `command`, without its `error: ` prefix."""
+    errors = f"{count} error{'s' if count != 1 else ''}"
+    return _FAILURE_LINES.get(command, command + " failed with {errors}").format(errors=errors)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the exit status."""
     arguments = build_parser().parse_args(argv)
@@ -209,7 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for diagnostic in error.diagnostics:
             print(diagnostic, file=sys.stderr)
         count = len([d for d in error.diagnostics if d.severity == "error"])
-        print(f"error: {arguments.command} failed with {count} error{'s' if count != 1 else ''}", file=sys.stderr)
+        print(f"error: {failure_line(arguments.command, count)}", file=sys.stderr)
         return EXIT_ERRORS
     except DistillmError as error:
         print(f"error: {error}", file=sys.stderr)

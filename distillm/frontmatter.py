@@ -150,7 +150,39 @@ def _parse_yaml(path: Path, text: str) -> Any:
         ) from error
     except yaml.YAMLError as error:
         raise ContentError.at(path, f"invalid YAML: {error}", 1) from error
+    except ValueError as error:
+        # PyYAML's constructors raise plain ValueError, without a position, for
+        # values such as 2024-13-45 (a date) or !!float abc.
+        line, column = _unconstructible_scalar(text) or (0, None)
+        raise ContentError.at(
+            path, f"invalid YAML value: {error}; correct it, or quote it to keep it as text", line + 2, column
+        ) from error
     return {} if values is None else values
+
+
+def _unconstructible_scalar(text: str) -> tuple[int, int] | None:
+    """Return the 0-based line and 1-based column of the first scalar PyYAML cannot construct, if any."""
+    try:
+        root = yaml.compose(text, Loader=_YamlLoader)
+    except yaml.YAMLError:
+        return None
+    pending = [root] if root is not None else []
+    scalars = []
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.ScalarNode):
+            scalars.append(node)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            pending.extend(item for pair in node.value for item in pair)
+    constructor = yaml.SafeLoader("")
+    for node in sorted(scalars, key=lambda scalar: scalar.start_mark.index):
+        try:
+            constructor.construct_object(node)
+        except (ValueError, yaml.YAMLError):
+            return node.start_mark.line, node.start_mark.column + 1
+    return None
 
 
 def _describe(value: Any) -> str:

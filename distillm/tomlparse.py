@@ -56,6 +56,26 @@ def parse_toml(text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise _describe(error, text) from error
+    except RecursionError as error:
+        # tomllib parses nested arrays and inline tables recursively, so deep nesting exhausts the stack.
+        raise TomlSyntaxError(
+            _deepest_line(text), None, "invalid TOML: arrays or tables nested too deeply; flatten the value"
+        ) from error
+
+
+def _deepest_line(text: str) -> int:
+    """Return the 1-based line where brackets and braces are nested deepest, those in strings counted too."""
+    depth = deepest = 0
+    deepest_line = 1
+    for number, line in enumerate(text.splitlines(), start=1):
+        for character in line:
+            if character in "[{":
+                depth += 1
+            elif character in "]}":
+                depth -= 1
+            if depth > deepest:
+                deepest, deepest_line = depth, number
+    return deepest_line
 
 
 def _describe(error: tomllib.TOMLDecodeError, text: str) -> TomlSyntaxError:

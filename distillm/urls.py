@@ -46,7 +46,8 @@ def normalize_slug(raw: str) -> str:
         raise InvalidSlug("it is empty")
     bad = _UNSAFE_IN_SLUG.search(slug)
     if bad:
-        character = repr(bad.group())[1:-1]
+        # Show a printable character as typed, and a control character escaped, as in \x07.
+        character = bad.group() if bad.group().isprintable() else repr(bad.group())[1:-1]
         raise InvalidSlug(f'it contains "{character}", which cannot be part of a URL path segment')
     if slug in (".", "..") or slug.startswith("."):
         raise InvalidSlug("it starts with a dot")

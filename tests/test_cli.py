@@ -89,3 +89,22 @@ def test_no_traceback_for_missing_source(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines()[0].startswith(f"{tmp_path / 'nowhere'}: error: no site settings found")
+
+
+@pytest.mark.parametrize(
+    ("command", "last_line"),
+    [
+        ("build", "error: build failed with 1 error"),
+        ("links", "error: links not exported, because the site has 1 error"),
+    ],
+)
+def test_last_error_line_names_command(site, command, last_line):
+    site.write("content/posts/undated.md", '+++\ntitle = "Undated"\n+++\n')
+
+    result = run_distillm(command, cwd=site.root)
+
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "content/posts/undated.md:1: error: missing date in front matter; add date = 2024-05-01",
+        last_line,
+    ]

@@ -144,7 +144,7 @@ def test_new_keeps_existing_post(site):
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "content/posts/distillm-04.md: error: a post already exists here; edit it, or choose another title",
-        "error: new failed with 1 error",
+        "error: no post written: 1 error",
     ]
     assert existing.read_bytes() == original
 
