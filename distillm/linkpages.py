@@ -66,6 +66,14 @@ class DayGroup:
 
 
 @dataclass(frozen=True)
+class ArchiveUrls:
+    """The URL of each domain's and each kind's archive page, worked out once for every link shown."""
+
+    domains: dict[str, str]
+    kinds: dict[str, str]
+
+
+@dataclass(frozen=True)
 class PeriodSummary:
     """A period in the archive index, with the URL of its page."""
 
@@ -150,6 +158,11 @@ class LinkPages:
         self.renderer = renderer
         self.site: Site = renderer.site
         self.links = newest_first(self.site.links)
+        domains = {link.domain for link in self.links if link.domain is not None}
+        self.archive_urls = ArchiveUrls(
+            domains={domain: self.site.url_for(domain_path(domain)) for domain in domains},
+            kinds={kind: self.site.url_for(kind_path(kind)) for kind in LINK_KINDS},
+        )
 
     def plan_all(self) -> Iterator[PlannedPage]:
         """Yield the plan of every page and feed of the link archive."""
@@ -271,7 +284,7 @@ class LinkPages:
         """Plan a link archive page; its `lastmod` is the newest edit of a post it lists links of."""
         edits = [link.post.lastmod for link in links if link.post.lastmod is not None]
         info = self.renderer.page_info("links", title, path, lastmod=max(edits, default=None))
-        return self.renderer.plan_template(template, info, {**context, "link_domain_path": domain_path}, key)
+        return self.renderer.plan_template(template, info, {**context, "archive_urls": self.archive_urls}, key)
 
     def plan_feeds(self) -> Iterator[PlannedPage]:
         """Plan the links feeds: RSS 2.0 and JSON Feed 1.1, one item per link."""

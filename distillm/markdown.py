@@ -185,10 +185,27 @@ def _recording_link(state: StateInline, silent: bool) -> bool:
     if not link_rule(state, silent):
         return False
     if not silent:
-        label_end = state.md.helpers.parseLinkLabel(state, start, True)
-        written = _inline_destination(state.src, label_end + 1, state.posMax)
+        written = _plain_destination(state, first_new)
+        if written is None:
+            label_end = state.md.helpers.parseLinkLabel(state, start, True)
+            written = _inline_destination(state.src, label_end + 1, state.posMax)
         _record_written_href(state.tokens, first_new, written)
     return True
+
+
+def _plain_destination(state: StateInline, first_new: int) -> str | None:
+    """Return the link's `href` when the source ends with `](href)`: then it is the destination as written.
+
+    Most links are written that way, and this check saves parsing the label
+    and destination a second time.
+    """
+    for token in state.tokens[first_new:]:
+        if token.type == "link_open":
+            href = token.attrGet("href")
+            if isinstance(href, str) and state.src.endswith(f"]({href})", 0, state.pos):
+                return href
+            return None
+    return None
 
 
 def _inline_destination(source: str, position: int, end: int) -> str | None:
