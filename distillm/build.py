@@ -26,6 +26,8 @@ from .model import Site, SkippedPost
 from .render import TEMPLATES_DIR, THEME_DIR, PlannedPage, SiteRenderer, create_environment
 from .settings import load_settings
 from .urls import resource_output_file
+from .process import worker_count
+from .renderpool import PARALLEL_MIN_PAGES, can_fork, render_in_workers
 from .writer import OutputPaths, OutputWriter
 
 logger = logging.getLogger(__name__)
@@ -48,6 +50,8 @@ class BuildOptions:
     expired: bool = False
     strict: bool = False
     """Fail the build, leaving the output untouched, if anything was warned about."""
+    jobs: int | None = None
+    """Worker processes for the per-post work; None chooses from the CPU count and the number of posts."""
 
     @property
     def resolved_output_dir(self) -> Path:
@@ -108,7 +112,7 @@ def build_site(options: BuildOptions) -> BuildReport:
 
     with counting_warnings() as warnings, OutputWriter(output_dir, source_dir, source_folders) as writer:
         with _timed("load"):
-            site = load_site(source_dir, settings, load_options, now)
+            site = load_site(source_dir, settings, load_options, now, options.jobs)
         with _timed("extract"):
             extract_site_links(site)
         for skipped in site.skipped:
@@ -116,12 +120,8 @@ def build_site(options: BuildOptions) -> BuildReport:
         report = BuildReport(output_dir, len(site.posts), len(site.tags), skipped=site.skipped)
         with _timed("render and write"):
             renderer = SiteRenderer(site, create_environment(source_dir))
-            renderer.render_bodies()
             plan = plan_output(renderer, find_static_files(source_dir))
-            for planned in plan.generated:
-                output = planned.render()
-                writer.write(output.path, output.content)
-                report.written[output.kind] += 1
+            write_generated(plan.generated, writer, report, options.jobs)
             for relative, path in plan.copies.items():
                 writer.copy(relative, path)
                 report.written["static"] += 1
@@ -133,6 +133,24 @@ def build_site(options: BuildOptions) -> BuildReport:
         writer.commit()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def write_generated(pages: list[PlannedPage], writer: OutputWriter, report: BuildReport, jobs: int | None) -> None:
+    """Render and write the generated files, the HTML pages in forked workers when that pays off."""
+    workers = worker_count(len(pages), jobs, PARALLEL_MIN_PAGES) if can_fork() else 1
+    in_workers = [index for index, page in enumerate(pages) if page.kind == "page"] if workers > 1 else []
+    if in_workers:
+        for index in in_workers:
+            writer.reserve(pages[index].path)
+        for rendered in render_in_workers(pages, in_workers, writer.staging_dir, workers):
+            report.written[rendered.kind] += 1
+    rendered_elsewhere = set(in_workers)
+    for index, planned in enumerate(pages):
+        if index in rendered_elsewhere:
+            continue
+        output = planned.render()
+        writer.write(output.path, output.content)
+        report.written[output.kind] += 1
 
 
 @dataclass

@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="the site's absolute URL for this build, replacing the base_url setting",
     )
     build.add_argument("--strict", action="store_true", help="fail the build on any warning")
+    build.add_argument(
+        "--jobs", "-j", type=_positive_integer, metavar="N",
+        help="worker processes for reading and rendering posts (default: one per CPU on large sites)",
+    )
     build.set_defaults(handler=_run_build)
 
     new = commands.add_parser(
@@ -222,6 +226,7 @@ def _run_build(arguments: argparse.Namespace) -> int:
         future=arguments.future,
         expired=arguments.expired,
         strict=arguments.strict,
+        jobs=arguments.jobs,
     )
     report = build_site(options)
     logger.info("%s", report.summary())

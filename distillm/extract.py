@@ -1,8 +1,9 @@
-"""Extract stage: build the site's link database from every post's tokens.
+"""Extract stage: build the site's link database from every post's links.
 
-Each post is read on its own by `extract_post_links`. The work across posts
-happens afterwards, here: the site's list of links, the duplicate warnings,
-and the "also linked in" pointer from a link to its occurrence in an older post.
+Each post's links were read from its tokens on their own by
+`extract_post_links`, when the post was processed. The work across posts
+happens here: the site's list of links, the duplicate warnings, and the
+"also linked in" pointer from a link to its occurrence in an older post.
 """
 
 from __future__ import annotations
@@ -13,21 +14,18 @@ from collections.abc import Sequence
 
 from .canonical import canonical_url, loose_key
 from .errors import Diagnostic, display_path
-from .linklists import extract_post_links
 from .model import Link, Post, Site
 
 logger = logging.getLogger(__name__)
 
 
 def extract_site_links(site: Site) -> None:
-    """Fill `post.links` for every post and `site.links`, logging the warnings found.
+    """Fill `site.links` from the published posts' links, logging their warnings and the duplicates.
 
     Pages outside `content/posts/` are not digests, so their links are not collected.
     """
     for post in site.posts:
-        extracted = extract_post_links(post, site.settings.base_url)
-        post.links = extracted.links
-        for warning in extracted.warnings:
+        for warning in post.link_warnings:
             logger.warning("%s", warning)
     site.links = [link for post in site.posts for link in post.links]
     for warning in mark_duplicates(site.posts, site.settings.base_url):

@@ -28,7 +28,6 @@ from markupsafe import Markup
 from .canonical import LINK_KINDS
 from .feeds import FeedChannel, FeedEntry, clean_xml_text, json_feed_document, rss_document
 from .linkdates import Month
-from .markdown import LinkMarkup
 from .model import Link, Post, Site
 from .urls import output_file, paginated_path
 
@@ -41,6 +40,7 @@ DOMAINS_PATH = "/links/domains/"
 RSS_PATH = "/links/index.xml"
 JSON_FEED_PATH = "/links/feed.json"
 LINKS_PER_PAGE = 100
+LINK_ITEM_TEMPLATE = "partials/link_item.html"
 """Links (or domains) per page of a paginated link list: a link is one line, a post summary ten."""
 
 KIND_TITLES = {
@@ -89,20 +89,6 @@ class DomainSummary:
     domain: str
     url: str
     count: int
-
-
-def link_markup(post: Post) -> dict[int, LinkMarkup]:
-    """Return what the post page adds to each link: anchor id, kind and "also linked in"."""
-    markup = {}
-    for link in post.links:
-        earlier = link.earlier
-        markup[id(link.source_token)] = LinkMarkup(
-            anchor_id=link.anchor_id,
-            kind=link.kind,
-            also_linked_title=earlier.post.title if earlier else None,
-            also_linked_url=earlier.url_on_site if earlier else None,
-        )
-    return markup
 
 
 def domain_path(domain: str) -> str:
@@ -163,6 +149,19 @@ class LinkPages:
             domains={domain: self.site.url_for(domain_path(domain)) for domain in domains},
             kinds={kind: self.site.url_for(kind_path(kind)) for kind in LINK_KINDS},
         )
+        self._link_html: dict[int, Markup] = {}
+
+    def link_html(self, link: Link) -> Markup:
+        """Return the archive entry of a link, rendered once and shown on every archive page that lists it.
+
+        A link is listed on its period's page, its kind's and its domain's, and
+        maybe the index, so rendering its entry once saves most of their work.
+        """
+        key = id(link)
+        if key not in self._link_html:
+            macro = self.renderer.env.get_template(LINK_ITEM_TEMPLATE).module.link_item
+            self._link_html[key] = Markup(macro(link, self.archive_urls))
+        return self._link_html[key]
 
     def plan_all(self) -> Iterator[PlannedPage]:
         """Yield the plan of every page and feed of the link archive."""
@@ -284,7 +283,7 @@ class LinkPages:
         """Plan a link archive page; its `lastmod` is the newest edit of a post it lists links of."""
         edits = [link.post.lastmod for link in links if link.post.lastmod is not None]
         info = self.renderer.page_info("links", title, path, lastmod=max(edits, default=None))
-        return self.renderer.plan_template(template, info, {**context, "archive_urls": self.archive_urls}, key)
+        return self.renderer.plan_template(template, info, {**context, "link_html": self.link_html}, key)
 
     def plan_feeds(self) -> Iterator[PlannedPage]:
         """Plan the links feeds: RSS 2.0 and JSON Feed 1.1, one item per link."""

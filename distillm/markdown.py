@@ -61,14 +61,28 @@ class ParsedMarkdown:
 
 @dataclass(frozen=True)
 class LinkMarkup:
-    """The attributes and note a post page adds to one link: anchor id, kind, and "also linked in"."""
+    """The attributes a post page adds to one link: its anchor id and kind.
+
+    The rendered link is followed by a placeholder for its "also linked in"
+    note, which depends on other posts and is filled in by `fill_link_notes`,
+    so a body renders once however the other posts change.
+    """
 
     anchor_id: str
     kind: str
-    also_linked_title: str | None = None
-    """Title of the earlier post that has the same link, when there is one."""
-    also_linked_url: str | None = None
-    """URL of that link's anchor on the earlier post's page."""
+
+
+NOTE_PLACEHOLDER = "\x00{anchor_id}\x00"
+"""Marks where a link's "also linked in" note goes. markdown-it turns NUL characters in
+the source into U+FFFD, so rendered HTML never contains one otherwise."""
+_NOTE_PLACEHOLDER = re.compile("\x00([^\x00]*)\x00")
+
+
+def fill_link_notes(markup: str, notes: dict[str, str]) -> str:
+    """Replace the placeholders of a rendered body with the notes of `notes` (by anchor id), or nothing."""
+    if "\x00" not in markup:
+        return markup
+    return _NOTE_PLACEHOLDER.sub(lambda match: notes.get(match.group(1), ""), markup)
 
 
 WRITTEN_HREF = "written_href"
@@ -122,13 +136,9 @@ class SiteRenderer(RendererHTML):
         closing = self.renderToken(tokens, idx, options, env)
         open_links = env.get("open_links")
         markup = open_links.pop() if open_links else None
-        if markup is None or markup.also_linked_title is None or markup.also_linked_url is None:
+        if markup is None:
             return closing
-        note = (
-            f' <small class="also-linked">(also linked in <a href="{escapeHtml(markup.also_linked_url)}">'
-            f"{escapeHtml(markup.also_linked_title)}</a>)</small>"
-        )
-        return closing + note
+        return closing + NOTE_PLACEHOLDER.format(anchor_id=markup.anchor_id)
 
     def image(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
         token = _with_site_path(tokens[idx], "src", env)

@@ -13,12 +13,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from .canonical import LinkKind
 from .frontmatter import Metadata
+from .errors import Diagnostic
 from .linkdates import Month
-from .markdown import Heading, ParsedMarkdown
+from .markdown import Heading, ParsedMarkdown, fill_link_notes
 from .settings import Settings
 
 PostKind = Literal["post", "page"]
@@ -38,8 +40,10 @@ class Post:
     path: str
     url: str
     permalink: str
-    markdown: ParsedMarkdown
-    """The body's tokens, parsed once by the loader and shared with the link extractor."""
+    markdown: ParsedMarkdown | None
+    """The body's tokens, parsed once by the loader and shared with the link extractor;
+    None once the body is rendered (`distillm.process`), because tokens take far more
+    memory than the HTML."""
     body_line: int
     """1-based file line of the body's first line (markdown-it's line 0)."""
     toc: list[Heading]
@@ -48,10 +52,11 @@ class Post:
     """Minutes, rounded up."""
     tags: list[Tag] = field(default_factory=list)
     """Set when the site is assembled; in front-matter order."""
-    content_html: str = ""
-    """The body as HTML; set by the render stage."""
+    content_markup: str = ""
+    """The body as HTML with a placeholder after each link for its "also linked in" note
+    (`markdown.NOTE_PLACEHOLDER`); set when the post is processed. Templates read `content_html`."""
     summary_html: str = ""
-    """HTML for list pages and summary feeds; set by the render stage."""
+    """HTML for list pages and summary feeds; set when the post is processed."""
     previous_post: Post | None = None
     """The next older post; set when the site is assembled."""
     next_post: Post | None = None
@@ -61,7 +66,11 @@ class Post:
     resources: dict[str, Path] = field(default_factory=dict)
     """A page bundle's other files: path relative to the page's folder -> source file."""
     links: list[Link] = field(default_factory=list)
-    """Every link occurrence in the body, in document order; set by the extract stage."""
+    """Every link occurrence in the body, in document order; set when the post is processed."""
+    load_warnings: list[Diagnostic] = field(default_factory=list)
+    """Warnings about the file's front matter, reported whether or not the post is published."""
+    link_warnings: list[Diagnostic] = field(default_factory=list)
+    """Warnings about the body's link lists (such as an impossible date item), reported for published posts."""
 
     @property
     def title(self) -> str:
@@ -91,7 +100,15 @@ class Post:
 
     @property
     def tokens(self) -> list[Token]:
+        if self.markdown is None:
+            raise ValueError(f"the tokens of {self.source_path} were released after rendering")
         return self.markdown.tokens
+
+    @property
+    def content_html(self) -> str:
+        """The body as HTML, with "also linked in" notes after links that an older post has too."""
+        notes = {link.anchor_id: also_linked_note(link.earlier) for link in self.links if link.earlier is not None}
+        return fill_link_notes(self.content_markup, notes)
 
     @property
     def image(self) -> str:
@@ -127,8 +144,8 @@ class Link:
     kind: LinkKind
     anchor_id: str
     """The link's `id` on its post's page: stable while this URL stays in the post."""
-    source_token: Token = field(repr=False)
-    """The `link_open` token, so the renderer can find this link's anchor id."""
+    source_token: Token | None = field(default=None, repr=False)
+    """The `link_open` token, so the renderer can find this link's anchor id; None once the body is rendered."""
     earlier: Link | None = None
     """The same link in an older post, shown as "also linked in"; set at site level."""
 
@@ -220,3 +237,11 @@ class Site:
     def permalink_for(self, path: str) -> str:
         """Return the absolute URL of a site path."""
         return self.settings.base_url + path.lstrip("/")
+
+
+def also_linked_note(earlier: Link) -> str:
+    """Return the HTML note shown after a link that `earlier`, in an older post, has too."""
+    return (
+        f' <small class="also-linked">(also linked in <a href="{escapeHtml(earlier.url_on_site)}">'
+        f"{escapeHtml(earlier.post.title)}</a>)</small>"
+    )

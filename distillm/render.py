@@ -24,9 +24,9 @@ import jinja2
 
 from . import __version__
 from .errors import ContentError, Diagnostic, display_path
-from .feeds import FeedChannel, PostEntries, absolutize_urls, atom_document, json_feed_document, rss_document
-from .linkpages import LinkPages, link_markup
-from .markdown import html_to_text, render_inline, render_markdown, shorten, syntax_stylesheet
+from .feeds import FeedChannel, PostEntries, atom_document, json_feed_document, rss_document
+from .linkpages import LinkPages
+from .markdown import html_to_text, shorten, syntax_stylesheet
 from .model import Post, Site
 from .sitemap import robots_txt, sitemap_document
 from .urls import output_file, paginated_path
@@ -195,7 +195,6 @@ class SiteRenderer:
 
     def render_all(self) -> Iterator[OutputFile]:
         """Yield every page, feed and generated asset of the site."""
-        self.render_bodies()
         for planned in self.plan_pages():
             yield planned.render()
 
@@ -214,20 +213,6 @@ class SiteRenderer:
         yield from self.plan_feeds()
         yield from LinkPages(self).plan_all()
         yield PlannedPage(SYNTAX_STYLESHEET, "asset", SYNTAX_STYLESHEET, _syntax_stylesheet_file)
-
-    def render_bodies(self) -> None:
-        """Render each post's Markdown to HTML and its summary; lists and feeds need all of them."""
-        for post in [*self.site.posts, *self.site.pages]:
-            self.render_body(post)
-
-    def render_body(self, post: Post) -> None:
-        """Render one post's Markdown to HTML and its summary, with the link markup of its current links."""
-        rendered = render_markdown(post.markdown, self.site.settings.base_path, link_markup(post))
-        post.content_html = rendered.html
-        summary = post.metadata.summary
-        summary_html = f"<p>{render_inline(summary)}</p>\n" if summary else rendered.summary_html
-        # List pages show the summary away from the post, where its relative links would break.
-        post.summary_html = absolutize_urls(summary_html, post.url)
 
     def post_key(self, post: Post | None) -> tuple[Path, int] | None:
         """Return the part of a planned key that stands for showing `post`."""

@@ -71,6 +71,8 @@ class OutputWriter:
         self.previous_dir = self.output_dir.with_name(f".{self.output_dir.name}.distillm-previous")
         self.paths = OutputPaths()
         """The files written so far."""
+        self._made_folders: set[str] = set()
+        """Folders of the staging folder known to exist, relative, with `/` separators."""
 
     def __enter__(self) -> OutputWriter:
         self.check_output_dir()
@@ -146,7 +148,10 @@ class OutputWriter:
         if relative in self.paths.files:
             raise ValueError(f"output file written twice: {relative}")
         target = self.staging_dir.joinpath(*pure.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        folder = pure.parent.as_posix()
+        if folder not in self._made_folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made_folders.add(folder)
         self.paths.add(relative)
         return target
 
@@ -161,6 +166,10 @@ class OutputWriter:
     def clash(self, relative: str) -> str | None:
         """Return the written file that writing `relative` would replace or need as a folder, if any."""
         return self.paths.clash(relative)
+
+    def reserve(self, relative: str) -> Path:
+        """Check and record `relative`, and return the staging file another process will write it to."""
+        return self._target(relative)
 
     def write(self, relative: str, content: bytes) -> None:
         """Write `content` to `relative` (a `/`-separated path in the output folder)."""

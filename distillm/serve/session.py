@@ -33,10 +33,9 @@ import jinja2
 
 from ..build import STATIC_DIR, OutputPlan, find_static_files, plan_output
 from ..errors import ContentError, Diagnostic, DistillmError, display_path
-from ..linklists import extract_post_links
 from ..extract import mark_duplicates
-from ..linkpages import link_markup
-from ..loader import CONTENT_DIR, BUNDLE_INDEX, LoadOptions, assemble_site, find_publishable_files, load_post
+from ..loader import CONTENT_DIR, BUNDLE_INDEX, LoadOptions, assemble_site, find_publishable_files, log_warnings
+from ..process import process_files
 from ..model import Post, Site
 from ..render import SITE_COLLECTIONS, TEMPLATES_DIR, PlannedPage, SiteRenderer, create_environment
 from ..settings import Settings, load_settings
@@ -161,7 +160,7 @@ class SiteSession:
         self.load_errors: dict[Path, list[Diagnostic]] = {}
         self.post_versions: dict[Path, int] = {}
         self._bodies: dict[Path, tuple[Post, Hashable]] = {}
-        """Source path -> the post object whose body was rendered, and its link markup then."""
+        """Source path -> the post object last shown, and the "also linked in" notes of its body then."""
         self._tag_views: dict[Path, Hashable] = {}
         self._link_keys: dict[Path, tuple[frozenset[str], Hashable]] = {}
         """Source path -> the loose keys of the post's links, and the post's title, URL and date then."""
@@ -258,18 +257,23 @@ class SiteSession:
             self.sources = find_publishable_files(self.options.source_dir / CONTENT_DIR)
 
     def _load_files(self, paths: Iterable[Path]) -> None:
+        """Load and process content files, in worker processes when there are many (the first build)."""
         assert self.settings is not None
         content_dir = self.options.source_dir / CONTENT_DIR
+        paths = list(paths)
         for path in paths:
             self.posts.pop(path, None)
             self.load_errors.pop(path, None)
-            with self.warnings.origin(("file", path)):
-                try:
-                    self.posts[path] = load_post(path, content_dir, self.settings)
-                except ContentError as error:
-                    self.load_errors[path] = error.diagnostics
-                except OSError:
-                    pass  # Deleted or renamed away since the event; the next discovery drops it.
+        for processed in process_files(paths, content_dir, self.settings, jobs=None):
+            if processed.missing:
+                continue  # Deleted or renamed away since the event; the next discovery drops it.
+            with self.warnings.origin(("file", processed.path)):
+                if processed.post is None:
+                    self.load_errors[processed.path] = [p for p in processed.errors if p.severity == "error"]
+                    log_warnings(problem for problem in processed.errors if problem.severity == "warning")
+                else:
+                    log_warnings(processed.post.load_warnings)
+                    self.posts[processed.path] = processed.post
 
     def _reload_content(self, changed: frozenset[Path]) -> set[Path]:
         """Reload changed content files; return the source paths of posts loaded again or gone."""
@@ -328,10 +332,7 @@ class SiteSession:
             if self._extracted.get(path) is post:
                 continue
             with self.warnings.origin(("links", path)):
-                extracted = extract_post_links(post, self.settings.base_url)
-                for warning in extracted.warnings:
-                    logger.warning("%s", warning)
-            post.links = extracted.links
+                log_warnings(post.link_warnings)
             keys = frozenset(link.loose_key for link in post.links)
             # Other posts' "also linked in" notes name this post's title and URL, and
             # its date decides which post is older, so then every shared link counts.
@@ -347,7 +348,7 @@ class SiteSession:
         return changed
 
     def _update_versions(self, site: Site, renderer: SiteRenderer, changed_links: set[str]) -> None:
-        """Render the bodies that changed and give a new version to every post that any page shows differently.
+        """Give a new version to every post that any page shows differently.
 
         A post's body shows "also linked in" notes for links that an older post
         has too, so posts sharing a link with an edited post may change as well.
@@ -358,12 +359,11 @@ class SiteSession:
         for post in [*site.posts, *site.pages]:
             path = post.source_path
             changed = False
-            rendered = self._bodies.get(path)
-            if rendered is None or rendered[0] is not post or path in sharing:
-                markup = tuple(link_markup(post).values())
-                if rendered is None or rendered[0] is not post or rendered[1] != markup:
-                    renderer.render_body(post)
-                    self._bodies[path] = (post, markup)
+            shown = self._bodies.get(path)
+            if shown is None or shown[0] is not post or path in sharing:
+                notes = _link_notes(post)
+                if shown is None or shown[0] is not post or shown[1] != notes:
+                    self._bodies[path] = (post, notes)
                     changed = True
             tags = tuple((tag.name, tag.url) for tag in post.tags)
             if self._tag_views.get(path) != tags:
@@ -510,6 +510,13 @@ class SiteSession:
         folder_index = output_path == "index.html" or output_path.endswith("/index.html")
         path = output_path.removesuffix("index.html") if folder_index else output_path
         return self.base_path + quote(path)
+
+
+def _link_notes(post: Post) -> tuple[tuple[str, str, str], ...]:
+    """Return what the "also linked in" notes of a post's body show: anchor id, earlier post's title and URL."""
+    return tuple(
+        (link.anchor_id, link.earlier.post.title, link.earlier.url_on_site) for link in post.links if link.earlier
+    )
 
 
 def _collection_versions(site: Site, renderer: SiteRenderer) -> dict[str, Hashable]:
