@@ -216,6 +216,16 @@ def _add_check_command(commands: argparse._SubParsersAction, common: argparse.Ar
 
 
 def _run_build(arguments: argparse.Namespace) -> int:
+    from .unchanged import DEFAULT_OUTPUT_DIR, BuildInputs, unchanged_build
+
+    # A build with nothing to do needs none of the pipeline's imports, which take longer than that build.
+    inputs = BuildInputs(arguments.source, arguments.base_url, arguments.drafts, arguments.future, arguments.expired)
+    output_dir = arguments.output if arguments.output is not None else arguments.source / DEFAULT_OUTPUT_DIR
+    report = unchanged_build(inputs, output_dir, arguments.strict)
+    if report is not None:
+        logger.info("%s", report.summary())
+        return EXIT_OK
+
     from .build import BuildOptions, build_site
 
     options = BuildOptions(

@@ -150,6 +150,7 @@ class LinkPages:
             kinds={kind: self.site.url_for(kind_path(kind)) for kind in LINK_KINDS},
         )
         self._link_html: dict[int, Markup] = {}
+        self._link_keys: dict[int, Hashable] = {}
 
     def link_html(self, link: Link) -> Markup:
         """Return the archive entry of a link, rendered once and shown on every archive page that lists it.
@@ -180,8 +181,12 @@ class LinkPages:
 
     def link_keys(self, links: Sequence[Link]) -> tuple[Hashable, ...]:
         """Return the part of a planned key that stands for listing `links`, in order."""
+        keys = self._link_keys
         post_key = self.renderer.post_key
-        return tuple((post_key(link.post), link.anchor_id) for link in links)
+        for link in links:
+            if id(link) not in keys:
+                keys[id(link)] = (post_key(link.post), link.anchor_id)
+        return tuple(keys[id(link)] for link in links)
 
     def links_by_period(self) -> dict[Month, list[Link]]:
         """Return the links of each period, newest period first."""

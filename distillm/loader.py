@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from .cache import PostCache
 from .errors import ContentError, Diagnostic, display_path
 from .frontmatter import Metadata, SourceFile, decode_source, read_metadata, split_source
 from .markdown import count_words, parse_markdown, reading_time, table_of_contents
@@ -65,12 +66,17 @@ def find_content_files(content_dir: Path) -> list[Path]:
 
 
 def load_site(
-    source_dir: Path, settings: Settings, options: LoadOptions, now: datetime, jobs: int | None = None
+    source_dir: Path,
+    settings: Settings,
+    options: LoadOptions,
+    now: datetime,
+    jobs: int | None = None,
+    cache: PostCache | None = None,
 ) -> Site:
     """Load, process and assemble every post and page of the site in `source_dir`.
 
-    Files are processed in `jobs` worker processes when that pays off (see
-    `process.process_files`). Raises `ContentError` with the problems of every
+    Unchanged files come from `cache`; the others are processed in `jobs`
+    worker processes when that pays off (see `process.process_files`). Raises `ContentError` with the problems of every
     file when any file is invalid or two files claim one URL. Warnings are logged,
     in file order.
     """
@@ -79,12 +85,12 @@ def load_site(
     content_dir = source_dir / CONTENT_DIR
     errors: list[Diagnostic] = []
     loaded: list[Post] = []
-    for processed in process_files(find_publishable_files(content_dir), content_dir, settings, jobs):
+    for processed in process_files(find_publishable_files(content_dir), content_dir, settings, jobs, cache):
         if processed.missing:
             errors.append(Diagnostic(display_path(processed.path), "file deleted during the build; build again"))
         elif processed.post is None:
-            errors.extend(problem for problem in processed.errors if problem.severity == "error")
-            log_warnings(problem for problem in processed.errors if problem.severity == "warning")
+            errors.extend(processed.errors)
+            log_warnings(processed.warnings)
         else:
             log_warnings(processed.post.load_warnings)
             loaded.append(processed.post)
@@ -157,14 +163,16 @@ def assemble_site(
     if not loaded:
         content_dir = source_dir / CONTENT_DIR
         logger.warning("%s: warning: no posts found; add Markdown files under content/posts/", display_path(content_dir))
-    return Site(settings, source_dir, posts, pages, tags, skipped, now)
+    site = Site(settings, source_dir, posts, pages, tags, skipped, now)
+    site.publishing_changes_at = _next_publishing_change(loaded, options, now)
+    return site
 
 
 def load_post(path: Path, content_dir: Path, settings: Settings) -> Post:
     """Read, check and parse one content file.
 
-    Its warnings go to `post.load_warnings`. Raises `ContentError` with its
-    errors, followed by its warnings.
+    Its warnings go to `post.load_warnings`, or to the `ContentError` raised
+    with its errors.
     """
     source = split_source(path, decode_source(path, path.read_bytes()))
     relative = path.relative_to(content_dir)
@@ -179,7 +187,7 @@ def load_post(path: Path, content_dir: Path, settings: Settings) -> Post:
         path_in_site = page_path(folders, slug)
     aliases = _resolve_aliases(metadata, section_of(path_in_site), source, errors)
     if errors:
-        raise ContentError(errors + warnings)
+        raise ContentError(errors, warnings)
     if "url" in metadata.params:
         # Hugo's `url` replaces the whole path; here it would silently move the page.
         message = (
@@ -320,6 +328,19 @@ def _filter_unpublished(
         else:
             skipped.append(SkippedPost(post.source_path, post.title, *reason))
     return published, skipped
+
+
+def _next_publishing_change(posts: list[Post], options: LoadOptions, now: datetime) -> datetime | None:
+    """Return the next moment after `now` at which a post gets published or expires, if any."""
+    moments = []
+    for post in posts:
+        publish = post.metadata.publishdate or post.metadata.date
+        if publish is not None and publish > now and not options.future:
+            moments.append(publish)
+        expiry = post.metadata.expirydate
+        if expiry is not None and expiry > now and not options.expired:
+            moments.append(expiry)
+    return min(moments, default=None)
 
 
 def _skip_reason(

@@ -71,6 +71,9 @@ class Post:
     """Warnings about the file's front matter, reported whether or not the post is published."""
     link_warnings: list[Diagnostic] = field(default_factory=list)
     """Warnings about the body's link lists (such as an impossible date item), reported for published posts."""
+    fingerprint: str = ""
+    """A digest of the file's bytes, its path, the settings and distillm's version: what the processed
+    post depends on. Set when the post is processed; it is the post's key in the cache."""
 
     @property
     def title(self) -> str:
@@ -205,6 +208,13 @@ class Site:
     """When this build started, in the site's time zone; `now` for drafts and feeds."""
     links: list[Link] = field(default_factory=list)
     """Every link of every post: posts newest first, each post's links in document order."""
+    publishing_changes_at: datetime | None = None
+    """The next moment a post is due to be published or to expire, which changes the site without an edit."""
+
+    @property
+    def build_year(self) -> int | None:
+        """The year of `build_time`, for copyright lines: a page showing only the year changes once a year."""
+        return self.build_time.year if self.build_time else None
 
     @property
     def title(self) -> str:

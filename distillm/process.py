@@ -13,14 +13,15 @@ import multiprocessing
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from .cache import PostCache, entry_key, settings_fingerprint
 from .errors import ContentError, Diagnostic
 from .feeds import absolutize_urls
 from .linklists import extract_post_links
-from .loader import load_post
+from .loader import bundle_resources, is_bundle_index, load_post
 from .markdown import LinkMarkup, render_inline, render_markdown
 from .model import Post
 from .settings import Settings
@@ -39,7 +40,9 @@ class ProcessedFile:
     path: Path
     post: Post | None
     errors: list[Diagnostic]
-    """Errors that stop the file, then its warnings; empty when `post` is set (see `post.load_warnings`)."""
+    """Errors that stop the file; empty when `post` is set."""
+    warnings: list[Diagnostic] = field(default_factory=list)
+    """The warnings of a file that has errors (a loaded post keeps them in `post.load_warnings`)."""
     missing: bool = False
     """The file was deleted or renamed away between finding it and reading it."""
 
@@ -68,20 +71,59 @@ def process_file(path: Path, content_dir: Path, settings: Settings) -> Processed
     try:
         post = load_post(path, content_dir, settings)
     except ContentError as error:
-        return ProcessedFile(path, None, error.diagnostics)
+        return ProcessedFile(path, None, error.diagnostics, error.warnings)
     except FileNotFoundError:
         return ProcessedFile(path, None, [], missing=True)
     process_post(post, settings)
     return ProcessedFile(path, post, [])
 
 
-def process_files(paths: Sequence[Path], content_dir: Path, settings: Settings, jobs: int | None) -> list[ProcessedFile]:
-    """Process content files in order, in `jobs` worker processes when that pays off.
+def process_files(
+    paths: Sequence[Path], content_dir: Path, settings: Settings, jobs: int | None, cache: PostCache | None = None
+) -> list[ProcessedFile]:
+    """Process content files, in order, taking unchanged posts from `cache` and storing the others there.
 
-    `jobs` None chooses: one worker per CPU when there are at least
-    `PARALLEL_MIN_FILES` files. An explicit number of 2 or more always uses
-    workers, so the parallel path can be tested on small sites.
+    The files not in the cache are processed in `jobs` worker processes when
+    that pays off: `jobs` None chooses one worker per CPU from
+    `PARALLEL_MIN_FILES` files on, and an explicit number of 2 or more always
+    uses workers, so the parallel path can be tested on small sites.
     """
+    keys = _cache_keys(paths, content_dir, settings)
+    stored = cache.get_many(keys.values()) if cache is not None else {}
+    results: dict[Path, ProcessedFile] = {}
+    for path, key in keys.items():
+        post = stored.get(key)
+        if isinstance(post, Post) and post.source_path == path:
+            post.resources = bundle_resources(path.parent) if is_bundle_index(path.relative_to(content_dir)) else {}
+            results[path] = ProcessedFile(path, post, [])
+    misses = [path for path in paths if path not in results]
+    for processed in _process_all(misses, content_dir, settings, jobs):
+        results[processed.path] = processed
+        if processed.post is not None:
+            processed.post.fingerprint = keys.get(processed.path, "")
+    if cache is not None:
+        cache.put_many({keys[path]: results[path].post for path in misses if path in keys and results[path].post})
+        cache.keep_only(keys.values())
+    return [results[path] for path in paths]
+
+
+def _cache_keys(paths: Sequence[Path], content_dir: Path, settings: Settings) -> dict[Path, str]:
+    """Return the cache key of each file that can be read.
+
+    The working folder is part of the key because messages show paths relative to it.
+    """
+    settings_digest = settings_fingerprint(settings) + os.getcwd()
+    keys = {}
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue  # Processing it reports the problem.
+        keys[path] = entry_key(str(path), data, settings_digest)
+    return keys
+
+
+def _process_all(paths: Sequence[Path], content_dir: Path, settings: Settings, jobs: int | None) -> list[ProcessedFile]:
     workers = worker_count(len(paths), jobs, PARALLEL_MIN_FILES)
     if workers <= 1:
         return [process_file(path, content_dir, settings) for path in paths]

@@ -61,7 +61,7 @@ class OutputFile:
     """The site-wide collections (`SITE_COLLECTIONS`) that the page's templates read."""
 
 
-SITE_COLLECTIONS = frozenset(["posts", "pages", "tags", "links", "build_time"])
+SITE_COLLECTIONS = frozenset(["posts", "pages", "tags", "links", "build_time", "build_year"])
 """Attributes of `site` that change with other posts than the ones a page lists.
 
 A template that reads one of them (a "recent posts" sidebar reading
@@ -190,6 +190,7 @@ class SiteRenderer:
         self.post_versions = post_versions if post_versions is not None else {}
         """Source path -> a number that changes whenever any page could show the post differently;
         planned keys include it. Posts missing here have version 0."""
+        self._post_keys: dict[int, Hashable] = {}
         self.sitemap_pages: list[PageInfo] = []
         """Every planned page that crawlers should index, in planning order."""
 
@@ -214,11 +215,17 @@ class SiteRenderer:
         yield from LinkPages(self).plan_all()
         yield PlannedPage(SYNTAX_STYLESHEET, "asset", SYNTAX_STYLESHEET, _syntax_stylesheet_file)
 
-    def post_key(self, post: Post | None) -> tuple[Path, int] | None:
-        """Return the part of a planned key that stands for showing `post`."""
+    def post_key(self, post: Post | None) -> Hashable:
+        """Return the part of a planned key that stands for showing `post`: its source path and version.
+
+        Keys are worked out once per post: list and link pages ask for them thousands of times.
+        """
         if post is None:
             return None
-        return (post.source_path, self.post_versions.get(post.source_path, 0))
+        key = self._post_keys.get(id(post))
+        if key is None:
+            key = self._post_keys[id(post)] = (str(post.source_path), self.post_versions.get(post.source_path, 0))
+        return key
 
     def description_of(self, post: Post) -> str:
         """Return the meta description: front matter's, else the start of the summary."""
@@ -422,6 +429,17 @@ def _syntax_stylesheet_file() -> OutputFile:
 def _planned_asset(path: str, content: Callable[[], bytes], key: Hashable) -> PlannedPage:
     """Plan a generated file other than a page or feed, whose content `content()` returns."""
     return PlannedPage(path, "asset", key, lambda: OutputFile(path, content(), "asset"))
+
+
+def collection_versions(site: Site, renderer: SiteRenderer) -> dict[str, Hashable]:
+    """Return a value for each of `SITE_COLLECTIONS` that changes when what it lists changes."""
+    posts = tuple(renderer.post_key(post) for post in site.posts)
+    pages = tuple(renderer.post_key(page) for page in site.pages)
+    versions: dict[str, Hashable] = {"posts": posts, "pages": pages, "tags": posts, "links": posts}
+    versions["build_time"] = site.build_time
+    versions["build_year"] = site.build_year
+    assert set(versions) == SITE_COLLECTIONS
+    return versions
 
 
 def _newest_edit(posts: Sequence[Post]) -> datetime | None:

@@ -9,7 +9,6 @@ rendering may log warnings that `--strict` must count.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from .errors import ContentError, Diagnostic
 from .render import PlannedPage
+from .writer import content_digest
 
 PARALLEL_MIN_PAGES = 200
 """Below this many pages, forking workers costs more than it saves (an estimate from
@@ -37,11 +37,8 @@ class RenderedFile:
     path: str
     kind: str
     digest: str
-
-
-def content_digest(content: bytes) -> str:
-    """Return the digest that the manifest records for a file's bytes."""
-    return hashlib.blake2b(content, digest_size=16).hexdigest()
+    reads: tuple[str, ...]
+    """The site-wide collections its templates read."""
 
 
 def can_fork() -> bool:
@@ -84,5 +81,5 @@ def _render_task(indexes: list[int]) -> list[RenderedFile] | list[Diagnostic]:
             os.makedirs(target.parent, exist_ok=True)
             made.add(target.parent)
         target.write_bytes(output.content)
-        rendered.append(RenderedFile(index, output.path, output.kind, content_digest(output.content)))
+        rendered.append(RenderedFile(index, output.path, output.kind, content_digest(output.content), tuple(output.reads)))
     return rendered

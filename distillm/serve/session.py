@@ -37,7 +37,7 @@ from ..extract import mark_duplicates
 from ..loader import CONTENT_DIR, BUNDLE_INDEX, LoadOptions, assemble_site, find_publishable_files, log_warnings
 from ..process import process_files
 from ..model import Post, Site
-from ..render import SITE_COLLECTIONS, TEMPLATES_DIR, PlannedPage, SiteRenderer, create_environment
+from ..render import TEMPLATES_DIR, PlannedPage, SiteRenderer, collection_versions, create_environment
 from ..settings import Settings, load_settings
 from .status import SITE_WIDE, BuildStatus, WarningLog
 
@@ -269,8 +269,8 @@ class SiteSession:
                 continue  # Deleted or renamed away since the event; the next discovery drops it.
             with self.warnings.origin(("file", processed.path)):
                 if processed.post is None:
-                    self.load_errors[processed.path] = [p for p in processed.errors if p.severity == "error"]
-                    log_warnings(problem for problem in processed.errors if problem.severity == "warning")
+                    self.load_errors[processed.path] = processed.errors
+                    log_warnings(processed.warnings)
                 else:
                     log_warnings(processed.post.load_warnings)
                     self.posts[processed.path] = processed.post
@@ -307,7 +307,7 @@ class SiteSession:
         renderer = SiteRenderer(site, self.env, self.post_versions)
         changed_links = self._extract_links(site)
         self._update_versions(site, renderer, changed_links)
-        collections = _collection_versions(site, renderer)
+        collections = collection_versions(site, renderer)
         first = self._write_edited_pages(site, reloaded, collections, force, report)
         if first:
             report.first_written = first
@@ -460,7 +460,7 @@ class SiteSession:
             return
         assert self.site is not None and self.env is not None
         renderer = SiteRenderer(self.site, self.env, self.post_versions)
-        collections = _collection_versions(self.site, renderer)
+        collections = collection_versions(self.site, renderer)
         with self.warnings.origin(("plan",)):
             plan = plan_output(renderer, find_static_files(self.options.source_dir))
         self._publish(plan, collections, False, report)
@@ -517,16 +517,6 @@ def _link_notes(post: Post) -> tuple[tuple[str, str, str], ...]:
     return tuple(
         (link.anchor_id, link.earlier.post.title, link.earlier.url_on_site) for link in post.links if link.earlier
     )
-
-
-def _collection_versions(site: Site, renderer: SiteRenderer) -> dict[str, Hashable]:
-    """Return a value for each of `SITE_COLLECTIONS` that changes when what it lists changes."""
-    posts = tuple(renderer.post_key(post) for post in site.posts)
-    pages = tuple(renderer.post_key(page) for page in site.pages)
-    versions: dict[str, Hashable] = {"posts": posts, "pages": pages, "tags": posts, "links": posts}
-    versions["build_time"] = site.build_time
-    assert set(versions) == SITE_COLLECTIONS
-    return versions
 
 
 def _read_versions(reads: frozenset[str], collections: dict[str, Hashable]) -> dict[str, Hashable]:
