@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import pickle
 import sqlite3
 from collections.abc import Iterable
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import display_path
+from .errors import DistillmError, display_path
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -28,6 +29,10 @@ CACHE_DIR = ".distillm-cache"
 POSTS_DATABASE = "posts.sqlite"
 ENTRY_FORMAT = b"distillm-post-1\n"
 """Starts every stored entry; change it when the stored objects change shape."""
+
+
+class CacheMiss(DistillmError):
+    """A body the build expected in the cache is gone (the cache was deleted during the build)."""
 
 
 def settings_fingerprint(settings: Settings) -> str:
@@ -52,6 +57,7 @@ class PostCache:
     def __init__(self, source_dir: Path) -> None:
         self.path = source_dir / CACHE_DIR / POSTS_DATABASE
         self._connection: sqlite3.Connection | None = None
+        self._pid = os.getpid()
 
     def __enter__(self) -> PostCache:
         return self
@@ -65,6 +71,9 @@ class PostCache:
             self._connection = None
 
     def _connect(self) -> sqlite3.Connection:
+        if self._connection is not None and self._pid != os.getpid():
+            # A forked worker must not share its parent's connection: it opens its own.
+            self._connection = None
         if self._connection is None:
             self.path.parent.mkdir(exist_ok=True)
             try:
@@ -78,6 +87,8 @@ class PostCache:
     def _open(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=30)
         connection.execute("CREATE TABLE IF NOT EXISTS posts (key TEXT PRIMARY KEY, entry BLOB NOT NULL)")
+        connection.execute("CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, body BLOB NOT NULL)")
+        self._pid = os.getpid()
         return connection
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
@@ -104,28 +115,59 @@ class PostCache:
             return {}
         return found
 
-    def put_many(self, values: dict[str, Any]) -> None:
-        """Store objects by key, replacing entries with the same key."""
+    def put_many(self, values: dict[str, Any], table: str = "posts") -> None:
+        """Store objects by key in `table` (`posts` or `bodies`), replacing entries with the same key."""
         if not values:
             return
         rows = [(key, _pack(value)) for key, value in values.items()]
+        statement = {
+            "posts": "INSERT OR REPLACE INTO posts (key, entry) VALUES (?, ?)",
+            "bodies": "INSERT OR REPLACE INTO bodies (key, body) VALUES (?, ?)",
+        }[table]
         try:
             connection = self._connect()
-            connection.executemany("INSERT OR REPLACE INTO posts (key, entry) VALUES (?, ?)", rows)
+            connection.executemany(statement, rows)
             connection.commit()
         except sqlite3.DatabaseError as error:
             self._reset(error)
+
+    def body_keys(self, keys: Iterable[str]) -> set[str]:
+        """Return those of `keys` that have a stored body."""
+        wanted = list(keys)
+        found: set[str] = set()
+        try:
+            connection = self._connect()
+            for start in range(0, len(wanted), 500):
+                batch = wanted[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                found.update(key for (key,) in connection.execute(f"SELECT key FROM bodies WHERE key IN ({marks})", batch))
+        except sqlite3.DatabaseError as error:
+            self._reset(error)
+            return set()
+        return found
+
+    def body(self, key: str) -> str:
+        """Return a stored body; raise `CacheMiss` if it is missing or damaged, so the build is run again."""
+        try:
+            row = self._connect().execute("SELECT body FROM bodies WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError as error:
+            raise CacheMiss(f"cache {display_path(self.path)} failed while reading: {error}") from error
+        value = _unpack(row[0]) if row else None
+        if not isinstance(value, str):
+            raise CacheMiss(f"a post body is missing from {display_path(self.path)}")
+        return value
 
     def keep_only(self, keys: Iterable[str]) -> None:
         """Delete every entry but those of `keys`: the posts of this build."""
         kept = set(keys)
         try:
             connection = self._connect()
-            stored = [key for (key,) in connection.execute("SELECT key FROM posts")]
-            gone = [(key,) for key in stored if key not in kept]
-            if gone:
-                connection.executemany("DELETE FROM posts WHERE key = ?", gone)
-                connection.commit()
+            for table in ("posts", "bodies"):
+                stored = [key for (key,) in connection.execute(f"SELECT key FROM {table}")]  # noqa: S608 - fixed names
+                gone = [(key,) for key in stored if key not in kept]
+                if gone:
+                    connection.executemany(f"DELETE FROM {table} WHERE key = ?", gone)  # noqa: S608
+            connection.commit()
         except sqlite3.DatabaseError as error:
             self._reset(error)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
@@ -24,6 +24,12 @@ from .markdown import Heading, ParsedMarkdown, fill_link_notes
 from .settings import Settings
 
 PostKind = Literal["post", "page"]
+
+
+class BodySource(Protocol):
+    """A store of post bodies rendered earlier, by post fingerprint."""
+
+    def body(self, fingerprint: str) -> str: ...
 
 
 @dataclass(eq=False)
@@ -52,9 +58,10 @@ class Post:
     """Minutes, rounded up."""
     tags: list[Tag] = field(default_factory=list)
     """Set when the site is assembled; in front-matter order."""
-    content_markup: str = ""
+    content_markup: str | None = ""
     """The body as HTML with a placeholder after each link for its "also linked in" note
-    (`markdown.NOTE_PLACEHOLDER`); set when the post is processed. Templates read `content_html`."""
+    (`markdown.NOTE_PLACEHOLDER`); set when the post is processed. None when the body waits
+    in `body_source` instead of memory. Templates read `content_html`."""
     summary_html: str = ""
     """HTML for list pages and summary feeds; set when the post is processed."""
     previous_post: Post | None = None
@@ -71,6 +78,8 @@ class Post:
     """Warnings about the file's front matter, reported whether or not the post is published."""
     link_warnings: list[Diagnostic] = field(default_factory=list)
     """Warnings about the body's link lists (such as an impossible date item), reported for published posts."""
+    body_source: BodySource | None = field(default=None, repr=False, compare=False)
+    """Where the body is read from when `content_markup` is None: the cache, keyed by `fingerprint`."""
     fingerprint: str = ""
     """A digest of the file's bytes, its path, the settings and distillm's version: what the processed
     post depends on. Set when the post is processed; it is the post's key in the cache."""
@@ -110,8 +119,18 @@ class Post:
     @property
     def content_html(self) -> str:
         """The body as HTML, with "also linked in" notes after links that an older post has too."""
+        markup = self.content_markup
+        if markup is None:
+            assert self.body_source is not None, "a post without its body in memory has a body source"
+            markup = self.body_source.body(self.fingerprint)
         notes = {link.anchor_id: also_linked_note(link.earlier) for link in self.links if link.earlier is not None}
-        return fill_link_notes(self.content_markup, notes)
+        return fill_link_notes(markup, notes)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The body source is a database connection, which does not pickle; whoever unpickles sets it again.
+        state = dict(self.__dict__)
+        state["body_source"] = None
+        return state
 
     @property
     def image(self) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -30,6 +30,8 @@ PARALLEL_MIN_FILES = 64
 """Below this many files, starting worker processes costs more than it saves (an estimate
 from this project's benchmark: a worker starts in about 50 ms, and a 10 KB post takes 5 to 10 ms)."""
 TASKS_PER_WORKER = 4
+CACHE_BATCH = 200
+"""Processed posts stored in the cache per transaction."""
 """Files are handed out in this many batches per worker, so a slow batch does not leave the others idle."""
 
 
@@ -90,21 +92,42 @@ def process_files(
     """
     keys = _cache_keys(paths, content_dir, settings)
     stored = cache.get_many(keys.values()) if cache is not None else {}
+    with_bodies = cache.body_keys(stored) if cache is not None else set()
     results: dict[Path, ProcessedFile] = {}
     for path, key in keys.items():
         post = stored.get(key)
-        if isinstance(post, Post) and post.source_path == path:
+        if isinstance(post, Post) and post.source_path == path and key in with_bodies:
             post.resources = bundle_resources(path.parent) if is_bundle_index(path.relative_to(content_dir)) else {}
+            post.body_source = cache
             results[path] = ProcessedFile(path, post, [])
     misses = [path for path in paths if path not in results]
+    new_posts: dict[str, Post] = {}
+    new_bodies: dict[str, str] = {}
     for processed in _process_all(misses, content_dir, settings, jobs):
         results[processed.path] = processed
-        if processed.post is not None:
-            processed.post.fingerprint = keys.get(processed.path, "")
+        post = processed.post
+        if post is None:
+            continue
+        post.fingerprint = keys.get(processed.path, "")
+        if cache is not None and post.fingerprint:
+            # Bodies go to the cache database batch by batch, so memory never holds the site's bodies.
+            new_bodies[post.fingerprint] = post.content_markup or ""
+            post.content_markup, post.body_source = None, cache
+            new_posts[post.fingerprint] = post
+            if len(new_posts) >= CACHE_BATCH:
+                _store(cache, new_posts, new_bodies)
     if cache is not None:
-        cache.put_many({keys[path]: results[path].post for path in misses if path in keys and results[path].post})
+        _store(cache, new_posts, new_bodies)
         cache.keep_only(keys.values())
     return [results[path] for path in paths]
+
+
+def _store(cache: PostCache, posts: dict[str, Post], bodies: dict[str, str]) -> None:
+    """Store processed posts and their bodies in the cache, emptying both batches."""
+    cache.put_many(bodies, table="bodies")
+    cache.put_many(posts)
+    posts.clear()
+    bodies.clear()
 
 
 def _cache_keys(paths: Sequence[Path], content_dir: Path, settings: Settings) -> dict[Path, str]:
@@ -123,14 +146,17 @@ def _cache_keys(paths: Sequence[Path], content_dir: Path, settings: Settings) ->
     return keys
 
 
-def _process_all(paths: Sequence[Path], content_dir: Path, settings: Settings, jobs: int | None) -> list[ProcessedFile]:
+def _process_all(paths: Sequence[Path], content_dir: Path, settings: Settings, jobs: int | None) -> Iterator[ProcessedFile]:
+    """Yield the processed files in order, as they are ready, so the caller can store each one and let it go."""
     workers = worker_count(len(paths), jobs, PARALLEL_MIN_FILES)
     if workers <= 1:
-        return [process_file(path, content_dir, settings) for path in paths]
+        for path in paths:
+            yield process_file(path, content_dir, settings)
+        return
     chunk = max(1, math.ceil(len(paths) / (workers * TASKS_PER_WORKER)))
     work = partial(process_file, content_dir=content_dir, settings=settings)
     with ProcessPoolExecutor(workers, mp_context=_worker_context()) as pool:
-        return list(pool.map(work, paths, chunksize=chunk))
+        yield from pool.map(work, paths, chunksize=chunk)
 
 
 def worker_count(items: int, jobs: int | None, parallel_min: int) -> int:
