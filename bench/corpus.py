@@ -76,7 +76,8 @@ class DigestWriter:
         self.counter += 1
         url_form, text_form, _ = self.random.choice(SITES)
         values = {
-            "arxiv": f"24{self.random.randint(1, 12):02d}.{self.counter % 100000:05d}",
+            # The year part keeps ids unique past 100,000 links.
+            "arxiv": f"{15 + self.counter // 100000:02d}{self.random.randint(1, 12):02d}.{self.counter % 100000:05d}",
             "number": 39000000 + self.counter,
             "owner": f"lab{post_number % 97}",
             "name": f"project-{self.counter}",

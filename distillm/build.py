@@ -7,6 +7,7 @@ only when everything succeeded.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import logging
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .cache import PostCache, settings_fingerprint
@@ -92,43 +94,58 @@ def build_site(options: BuildOptions) -> BuildReport:
     load_options = LoadOptions(options.drafts, options.future, options.expired)
     now = datetime.now(settings.tzinfo)
 
-    with counting_warnings() as warnings, OutputWriter(output_dir, source_dir, source_folders) as writer:
-        with _timed("load"), PostCache(source_dir) as cache:
+    with (
+        counting_warnings() as warnings,
+        OutputWriter(output_dir, source_dir, source_folders) as writer,
+        PostCache(source_dir) as cache,
+        _frozen_heap(),
+    ):
+        with _timed("load"):
             site = load_site(source_dir, settings, load_options, now, options.jobs, cache)
         with _timed("extract"):
             extract_site_links(site)
+        # The site lives until the end of the build: spare it the garbage collector's scans,
+        # which also keeps forked render workers from copying its memory.
+        gc.freeze()
         for skipped in site.skipped:
             logger.debug("skipped %s: %s: %s", display_path(skipped.source_path), skipped.reason, skipped.detail)
-        skipped = Counter(post.reason for post in site.skipped)
-        report = BuildReport(output_dir, len(site.posts), len(site.tags), skipped=skipped)
+        report = BuildReport(
+            output_dir, len(site.posts), len(site.tags), skipped=Counter(post.reason for post in site.skipped)
+        )
         with _timed("render and write"):
-            env = create_environment(source_dir)
-            renderer = SiteRenderer(site, env, post_versions(site))
-            plan = plan_output(renderer, find_static_files(source_dir))
-            render_digest = render_fingerprint(settings, source_dir)
-            collections = {name: _digest(value) for name, value in collection_versions(site, renderer).items()}
-            write_generated(plan.generated, writer, report, options.jobs, render_digest, collections)
-            for relative, path in plan.copies.items():
-                writer.copy(relative, path)
-                report.written["static"] += 1
+            facts = render_and_write(site, options, writer, report)
         if options.strict and warnings.count:
             raise DistillmError(
                 f"{plural(warnings.count, 'warning')}, and --strict turns warnings into errors; "
                 f"{display_path(output_dir)}/ was left as it was"
             )
         report.unchanged = writer.reused
-        writer.commit(
-            {
-                "render": render_digest,
-                "collections": collections,
-                "inputs": fingerprint,
-                "valid_until": output_valid_until(site, writer),
-                "warnings": warnings.messages,
-                "counts": report.counts(),
-            }
-        )
+        writer.commit({**facts, "inputs": fingerprint, "warnings": warnings.messages, "counts": report.counts()})
     report.seconds = time.perf_counter() - started
     return report
+
+
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Undo `gc.freeze()` at the end of the block, however it ends."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def render_and_write(site: Site, options: BuildOptions, writer: OutputWriter, report: BuildReport) -> dict[str, Any]:
+    """Plan, render and write every output file; return what the manifest records about this rendering."""
+    source_dir = options.source_dir
+    renderer = SiteRenderer(site, create_environment(source_dir), post_versions(site))
+    plan = plan_output(renderer, find_static_files(source_dir))
+    render_digest = render_fingerprint(site.settings, source_dir)
+    collections = {name: _digest(value) for name, value in collection_versions(site, renderer).items()}
+    write_generated(plan.generated, writer, report, options.jobs, render_digest, collections)
+    for relative, path in plan.copies.items():
+        writer.copy(relative, path)
+        report.written["static"] += 1
+    return {"render": render_digest, "collections": collections, "valid_until": output_valid_until(site, writer)}
 
 
 def write_generated(

@@ -64,6 +64,28 @@ def _repeat_link_keys(post: Post, base_url: str) -> set[str]:
     return {loose_key(canonical_url(url, base_url, post.permalink)) for url in post.metadata.repeat_links}
 
 
+def link_earlier_occurrences(post: Post, index: dict[str, list[Link]]) -> None:
+    """Set `link.earlier` for the links of one post, from `index` (loose key -> links of the other posts).
+
+    Gives what `mark_duplicates` gives for this post, without reading every
+    link of the site: `distillm serve` uses it to show an edited post at once.
+    """
+    order = _oldest_first(post)
+    for link in post.links:
+        # The index may still hold this post's previous version: compare files, not objects.
+        older = [
+            other
+            for other in index.get(link.loose_key, ())
+            if other.post.source_path != post.source_path and _oldest_first(other.post) < order
+        ]
+        if not older:
+            link.earlier = None
+            continue
+        newest = max(_oldest_first(other.post) for other in older)
+        # The index lists each post's links in document order, so the first match is the first occurrence.
+        link.earlier = next(other for other in older if _oldest_first(other.post) == newest)
+
+
 def _first_in_newest_other_post(occurrences: list[Link], post: Post) -> Link | None:
     """Return the first occurrence in the newest older post; `occurrences` are in reading order."""
     found = None

@@ -138,7 +138,7 @@ class Post:
         return self.metadata.image
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Link:
     """One link occurrence in a post's body, with when and where the post curated it."""
 

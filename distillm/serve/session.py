@@ -33,10 +33,10 @@ import jinja2
 
 from ..build import STATIC_DIR, OutputPlan, find_static_files, plan_output
 from ..errors import ContentError, Diagnostic, DistillmError, display_path
-from ..extract import mark_duplicates
+from ..extract import link_earlier_occurrences, mark_duplicates
 from ..loader import CONTENT_DIR, BUNDLE_INDEX, LoadOptions, assemble_site, find_publishable_files, log_warnings
 from ..process import process_files
-from ..model import Post, Site
+from ..model import Link, Post, Site
 from ..render import TEMPLATES_DIR, PlannedPage, SiteRenderer, collection_versions, create_environment
 from ..settings import Settings, load_settings
 from .status import SITE_WIDE, BuildStatus, WarningLog
@@ -165,6 +165,8 @@ class SiteSession:
         self._link_keys: dict[Path, tuple[frozenset[str], Hashable]] = {}
         """Source path -> the loose keys of the post's links, and the post's title, URL and date then."""
         self._extracted: dict[Path, Post] = {}
+        self._link_index: dict[str, list[Link]] = {}
+        """The links of the last rebuild by loose key, for the edited posts' notes before the site-wide check."""
         self.pages: dict[str, PageRecord] = {}
         """Output path -> record of every rendered file on disk."""
         self.copies: dict[str, tuple[Path, int, int]] = {}
@@ -305,15 +307,23 @@ class SiteSession:
                 loaded=list(self.posts.values()), errors=errors,
             )
         renderer = SiteRenderer(site, self.env, self.post_versions)
+        if reloaded and not force:
+            # First pass: the edited posts' own pages, with their "also linked in" notes from the
+            # link index of the last rebuild, before the site-wide duplicate check.
+            for post in site.posts:
+                if post.source_path in reloaded:
+                    link_earlier_occurrences(post, self._link_index)
+            self._update_versions(site, renderer, set())
+            first = self._write_edited_pages(site, reloaded, collection_versions(site, renderer), force, report)
+            if first:
+                report.first_written = first
+                if started is not None:
+                    report.first_page_seconds = time.perf_counter() - started
+                self.listener.reload(first)
         changed_links = self._extract_links(site)
-        self._update_versions(site, renderer, changed_links)
+        self._update_versions(site, renderer, changed_links, reloaded)
         collections = collection_versions(site, renderer)
-        first = self._write_edited_pages(site, reloaded, collections, force, report)
-        if first:
-            report.first_written = first
-            if started is not None:
-                report.first_page_seconds = time.perf_counter() - started
-            self.listener.reload(first)
+        self._link_index = _index_links(site)
         with self.warnings.origin(("plan",)):
             plan = plan_output(renderer, find_static_files(self.options.source_dir))
         self._publish(plan, collections, force, report)
@@ -347,15 +357,20 @@ class SiteSession:
                 logger.warning("%s", warning)
         return changed
 
-    def _update_versions(self, site: Site, renderer: SiteRenderer, changed_links: set[str]) -> None:
+    def _update_versions(
+        self, site: Site, renderer: SiteRenderer, changed_links: set[str], reloaded: set[Path] = frozenset()
+    ) -> None:
         """Give a new version to every post that any page shows differently.
 
         A post's body shows "also linked in" notes for links that an older post
         has too, so posts sharing a link with an edited post may change as well.
+        The notes of `reloaded` posts are compared again in any case, because
+        the first pass set them from the last rebuild's link index.
         """
         sharing = {
             post.source_path for post in site.posts if any(link.loose_key in changed_links for link in post.links)
         }
+        sharing |= reloaded
         for post in [*site.posts, *site.pages]:
             path = post.source_path
             changed = False
@@ -510,6 +525,14 @@ class SiteSession:
         folder_index = output_path == "index.html" or output_path.endswith("/index.html")
         path = output_path.removesuffix("index.html") if folder_index else output_path
         return self.base_path + quote(path)
+
+
+def _index_links(site: Site) -> dict[str, list[Link]]:
+    """Return the site's links by loose key, each post's in document order."""
+    index: dict[str, list[Link]] = {}
+    for link in site.links:
+        index.setdefault(link.loose_key, []).append(link)
+    return index
 
 
 def _link_notes(post: Post) -> tuple[tuple[str, str, str], ...]:
