@@ -57,7 +57,7 @@ def mark_duplicates(posts: Sequence[Post], base_url: str) -> list[Diagnostic]:
 
 
 def _oldest_first(post: Post) -> tuple[float, str]:
-    return (post.date.timestamp() if post.date else 0.0, post.path)
+    return (post.timestamp, post.path)
 
 
 def _repeat_link_keys(post: Post, base_url: str) -> set[str]:

@@ -134,7 +134,7 @@ def _published_day(link: Link) -> date:
 
 
 def _post_timestamp(link: Link) -> float:
-    return link.post.date.timestamp() if link.post.date else 0.0
+    return link.post.timestamp
 
 
 class LinkPages:

@@ -458,11 +458,11 @@ def _collect_tags(posts: list[Post], settings: Settings) -> tuple[list[Tag], lis
 
 
 def _newest_first(post: Post) -> tuple[float, str]:
-    return (-post.date.timestamp() if post.date else 0.0, post.path)
+    return (-post.timestamp, post.path)
 
 
 def _oldest_first(post: Post) -> tuple[float, str]:
-    return (post.date.timestamp() if post.date else 0.0, post.path)
+    return (post.timestamp, post.path)
 
 
 def _link_neighbours(posts_newest_first: list[Post]) -> None:

@@ -9,6 +9,7 @@ pages; a *permalink* is the absolute URL (`https://user.github.io/blog/posts/dis
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -91,6 +92,11 @@ class Post:
     @property
     def date(self) -> datetime | None:
         return self.metadata.date
+
+    @cached_property
+    def timestamp(self) -> float:
+        """The date as seconds since the epoch (0 without a date), for sorting: lists sort posts often."""
+        return self.metadata.date.timestamp() if self.metadata.date else 0.0
 
     @property
     def lastmod(self) -> datetime | None:

@@ -313,7 +313,7 @@ class SiteSession:
             for post in site.posts:
                 if post.source_path in reloaded:
                     link_earlier_occurrences(post, self._link_index)
-            self._update_versions(site, renderer, set())
+            self._update_versions(site, renderer, set(), only=reloaded)
             first = self._write_edited_pages(site, reloaded, collection_versions(site, renderer), force, report)
             if first:
                 report.first_written = first
@@ -358,20 +358,30 @@ class SiteSession:
         return changed
 
     def _update_versions(
-        self, site: Site, renderer: SiteRenderer, changed_links: set[str], reloaded: set[Path] = frozenset()
+        self,
+        site: Site,
+        renderer: SiteRenderer,
+        changed_links: set[str],
+        reloaded: set[Path] = frozenset(),
+        only: set[Path] | None = None,
     ) -> None:
         """Give a new version to every post that any page shows differently.
 
         A post's body shows "also linked in" notes for links that an older post
         has too, so posts sharing a link with an edited post may change as well.
         The notes of `reloaded` posts are compared again in any case, because
-        the first pass set them from the last rebuild's link index.
+        the first pass set them from the last rebuild's link index. `only`
+        limits the work to some posts, for the first pass.
         """
-        sharing = {
-            post.source_path for post in site.posts if any(link.loose_key in changed_links for link in post.links)
-        }
-        sharing |= reloaded
-        for post in [*site.posts, *site.pages]:
+        sharing = set(reloaded)
+        if changed_links:
+            sharing.update(
+                post.source_path for post in site.posts if any(link.loose_key in changed_links for link in post.links)
+            )
+        posts = [*site.posts, *site.pages]
+        if only is not None:
+            posts = [post for post in posts if post.source_path in only]
+        for post in posts:
             path = post.source_path
             changed = False
             shown = self._bodies.get(path)
