@@ -14,6 +14,7 @@ set of the build's process tree, sampled every 20 ms (Linux only).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -119,6 +120,7 @@ def benchmark(posts: int, runs: int, seed: int, work: Path) -> dict[str, Measure
         check=True,
     )
     results = {name: Measurement() for name in ("floor", "cold", "no change", "one post", "one template")}
+    serve = measure_serve(site, runs)
     for run in range(runs):
         floor_output = work / "floor-output"
         shutil.rmtree(floor_output, ignore_errors=True)
@@ -133,7 +135,19 @@ def benchmark(posts: int, runs: int, seed: int, work: Path) -> dict[str, Measure
         edit_template(site, run)
         record(results["one template"], distillm_build(site))
         print(f"  {posts} posts: run {run + 1} of {runs} done", file=sys.stderr)
+    results.update(serve)
     return results
+
+
+def measure_serve(site: Path, edits: int) -> dict[str, Measurement]:
+    """Time serve's rebuild after one post edit (bench/serve_rebuild.py), in a process of its own."""
+    command = [sys.executable, str(BENCH_DIR / "serve_rebuild.py"), str(site), "--edits", str(edits)]
+    seconds, peak, output = timed_run(command)
+    times = json.loads(output.strip().splitlines()[-1])
+    return {
+        "serve: edited page": Measurement([times["edited_page"]], [peak]),
+        "serve: all changed pages": Measurement([times["all_pages"]], [peak]),
+    }
 
 
 def report(posts: int, results: dict[str, Measurement]) -> str:
@@ -141,13 +155,13 @@ def report(posts: int, results: dict[str, Measurement]) -> str:
     lines = [
         f"### {posts:,} posts",
         "",
-        "| situation | median (s) | ratio to floor | peak RSS (MB) | pages and feeds written |",
+        "| situation | median (s) | ratio to floor | peak RSS (MB) | pages and feeds in the site |",
         "|---|---:|---:|---:|---:|",
     ]
     for name, measurement in results.items():
         lines.append(
             f"| {name} | {measurement.median:.2f} | {measurement.median / floor:.3f} | "
-            f"{max(measurement.peak_rss) / 2**20:.0f} | {measurement.pages:,} |"
+            f"{max(measurement.peak_rss) / 2**20:.0f} | {f'{measurement.pages:,}' if measurement.pages else '—'} |"
         )
     return "\n".join(lines)
 

@@ -235,14 +235,18 @@ class LinkPages:
         return self.plan("links_period.html", f"Links of {month.name}", period_path(month), context, links, key)
 
     def plan_list(self, first_path: str, title: str, links: list[Link], list_kind: str, **extra: Any) -> Iterator[PlannedPage]:
-        """Plan a paginated list of links at `first_path`, `first_path/page/2/`, ..."""
+        """Plan a paginated list of links at `first_path`, `first_path/page/2/`, ...
+
+        Unlike the post lists, which keep Hugo's `page/1/` redirects for old
+        links, the archive has no such page: it would double the files of a
+        site with hundreds of domains, for URLs nobody ever linked to.
+        """
         for paginator in self.paginate(first_path, links):
             page_title = title if paginator.number == 1 else f"{title} (page {paginator.number})"
             path = paginated_path(first_path, paginator.number)
             context = {"paginator": paginator, "links": paginator.items, "list_kind": list_kind, "list_title": title, **extra}
             key = (list_kind, tuple(extra.items()), paginator.total_pages, len(links), self.link_keys(paginator.items))
             yield self.plan("links_list.html", page_title, path, context, paginator.items, key)
-        yield self.renderer.plan_redirect(f"{first_path}page/1/", first_path)
 
     def plan_domains(self) -> Iterator[PlannedPage]:
         """Plan the domain index (most links first) and one list per domain."""
@@ -258,7 +262,6 @@ class LinkPages:
             context = {"paginator": paginator, "domains": paginator.items}
             key = (paginator.total_pages, len(summaries), tuple(paginator.items))
             yield self.plan("links_domains.html", title, path, context, self.links, key)
-        yield self.renderer.plan_redirect(f"{DOMAINS_PATH}page/1/", DOMAINS_PATH)
         for path, links in ordered:
             domain = links[0].domain or ""
             yield from self.plan_list(path, f"Links to {domain}", links, "domain", domain=domain)

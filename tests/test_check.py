@@ -62,7 +62,7 @@ def test_bundled_content_has_one_broken_link(tmp_path):
     assert result.returncode == 1
     assert _lines(result.stderr) == [
         BROKEN_BODY_LINK,
-        "Checked 95 pages and 1 content file: 1 broken link",
+        "Checked 54 pages and 1 content file: 1 broken link",
         "error: check found 1 problem: 1 broken link",
     ]
     assert result.stdout == ""
