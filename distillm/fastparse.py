@@ -118,7 +118,7 @@ def parse_fast(text: str, md: MarkdownIt) -> tuple[list[Token], dict[str, Any]]:
         raise UnsupportedMarkdown(f"markdown-it-pyrs failed: {error}") from None
     converted = convert_tree(tree, source, md)
     _check_footnote_definitions(source, converted.footnote_definitions)
-    _check_tables(source, converted.table_starts)
+    _check_tables(source, converted.table_starts, converted.table_rows)
     state = StateCore(source, md, converted.env)
     state.tokens = converted.tokens
     for rule in _core_rules_after_inline(md):
@@ -329,19 +329,18 @@ def _check_footnote_definitions(text: str, tree_definitions: int) -> None:
 
 
 _DELIMITER_CELL = re.compile(r":?-+:?")
-# A line with a list marker and nothing else: markdown-it-py ends a table
-# there, pyrs reads it as one more row.
-_EMPTY_LIST_ITEM = re.compile(r"^[ >]*(?:[-+*]|\d{1,9}[.)])[ \t]*$", re.MULTILINE)
 
 
-def _check_tables(text: str, pyrs_starts: set[int]) -> None:
-    """Raise `UnsupportedMarkdown` unless pyrs found the tables markdown-it-py finds, where it ends them."""
+def _check_tables(text: str, pyrs_starts: set[int], pyrs_rows: list[int]) -> None:
+    """Raise `UnsupportedMarkdown` unless pyrs found the tables markdown-it-py finds, and ends them as it does."""
     if "|" not in text:
         return
-    if _table_starts(text.split("\n")) != pyrs_starts:
+    lines = text.split("\n")
+    if _table_starts(lines) != pyrs_starts:
         raise UnsupportedMarkdown("markdown-it-pyrs and markdown-it-py disagree on where a table is")
-    if pyrs_starts and _EMPTY_LIST_ITEM.search(text):
-        raise UnsupportedMarkdown("an empty list item in a text with a table")
+    if any(_WEAK_LIST_ITEM.match(lines[row]) for row in pyrs_rows):
+        # markdown-it-py ends a table at any list item, pyrs reads this kind as one more row.
+        raise UnsupportedMarkdown("a table row that is an empty list item, or one numbered other than 1")
 
 
 def _table_starts(lines: list[str]) -> set[int]:

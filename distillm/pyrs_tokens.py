@@ -46,6 +46,8 @@ class ConvertedTree:
     """How many footnote definitions the tree has (pyrs leaves out unused and repeated ones)."""
     table_starts: set[int]
     """The first line of each table."""
+    table_rows: list[int]
+    """The line of each table body row."""
 
 
 def convert_tree(root: Any, text: str, md: MarkdownIt) -> ConvertedTree:
@@ -53,7 +55,7 @@ def convert_tree(root: Any, text: str, md: MarkdownIt) -> ConvertedTree:
     converter = _Converter(_Source(text), md)
     converter.convert(root)
     return ConvertedTree(
-        converter.tokens, converter.env, converter.footnotes.definitions, converter.table_starts
+        converter.tokens, converter.env, converter.footnotes.definitions, converter.table_starts, converter.table_rows
     )
 
 
@@ -184,6 +186,7 @@ class _Converter:
         self.href_fixes: dict[str, str] = {}
         """markdown-it-py's href for each definition destination that pyrs normalizes differently."""
         self.table_starts: set[int] = set()
+        self.table_rows: list[int] = []
 
     def convert(self, root: Any) -> None:
         children = list(root.children)
@@ -245,8 +248,8 @@ class _Converter:
         self, children: Sequence[Any], start: int, end: int, level: int, context: _Context, hidden: bool
     ) -> int:
         line_map = [self.source.line_of(start), self.source.end_line(start, end)]
+        content = _trim(self.block_text(start, end, context))
         self.push("paragraph_open", "p", 1, level, map=line_map, hidden=hidden)
-        content = mdTrim(self.block_text(start, end, context))
         self.inline(children, content, list(line_map), level + 1, context, start, end)
         self.push("paragraph_close", "p", -1, level, hidden=hidden)
         return line_map[1]
@@ -291,7 +294,7 @@ class _Converter:
         tag, markup = f"h{node.meta['level']}", node.meta["marker"]
         underline = line_map[1] - 1
         text_end = self.source.line_starts[underline] - 1
-        content = mdTrim(self.block_text(start, text_end, context))
+        content = _trim(self.block_text(start, text_end, context))
         self.push("heading_open", tag, 1, level, map=line_map, markup=markup)
         self.inline(node.children, content, [line_map[0], underline], level + 1, context, start, text_end)
         self.push("heading_close", tag, -1, level, markup=markup)
@@ -504,6 +507,9 @@ class _Converter:
         if "\n " in text or "\n\t" in text:
             # markdown-it-py drops the indentation of a definition's later lines, also inside its title.
             raise UnsupportedMarkdown("a reference definition with indented continuation lines")
+        if context.strip(self.source.line(line_map[1])).lstrip(" \t")[:1] in ("'", '"', "("):
+            # pyrs ends the definition before an invalid title there; markdown-it-py reads all as a paragraph.
+            raise UnsupportedMarkdown("a reference definition followed by a line like a title")
         if not text.isascii() or "<" in text or "&" in text:
             # Where the destination may be non-ASCII or spaced, markdown-it-py's href can differ (see `href`).
             href = self.definition_href(text, href)
@@ -556,7 +562,13 @@ class _Converter:
             if len(cells) != len(alignments):
                 raise UnsupportedMarkdown("a table row with more or fewer cells than the header")
             line = self.source.line_of(row.srcmap[0])
-            contents = _cell_contents(self.source.slice(row.srcmap[0], self.source.line_end(row.srcmap[0])))
+            if tag == "tbody":
+                self.table_rows.append(line)
+            row_text = self.source.slice(row.srcmap[0], self.source.line_end(row.srcmap[0]))
+            if not mdTrim(row_text):
+                # markdown-it-py ends a table at a line of Unicode spaces, which pyrs reads as a row.
+                raise UnsupportedMarkdown("a table row of only Unicode spaces")
+            contents = _cell_contents(row_text)
             self.push("tr_open", "tr", 1, level + 1, map=[line, line + 1])
             for index, (cell, alignment) in enumerate(zip(cells, alignments)):
                 content = contents[index] if index < len(contents) else ""
@@ -635,17 +647,29 @@ def _atx_heading_content(text: str) -> str:
         hashes -= 1
     if 0 < hashes < end and text[hashes - 1] in " \t":
         end = hashes
-    return mdTrim(text[:end])
+    return _trim(text[:end])
+
+
+def _trim(text: str) -> str:
+    """Return `text` trimmed as markdown-it-py trims block content (its `mdTrim`).
+
+    Raises `UnsupportedMarkdown` where that trims Unicode spaces (no-break
+    space, form feed, U+2000 to U+200A, ...), which pyrs keeps as text.
+    """
+    trimmed = mdTrim(text)
+    if trimmed != text.strip(" \t\n"):
+        raise UnsupportedMarkdown("a paragraph, heading or cell that starts or ends with a Unicode space")
+    return trimmed
 
 
 def _cell_contents(row: str) -> list[str]:
     """Return the cell texts of a table row as markdown-it-py's table rule splits it."""
-    cells = escapedSplit(mdTrim(row))
+    cells = escapedSplit(_trim(row))
     if cells and not cells[0]:
         cells = cells[1:]
     if cells and not cells[-1]:
         cells = cells[:-1]
-    return [mdTrim(cell) for cell in cells]
+    return [_trim(cell) for cell in cells]
 
 
 def _is_unclosed_html(content: str) -> bool:
