@@ -3,9 +3,9 @@
 markdown-it-pyrs 0.4 (the Rust port of markdown-it, `pip install distillm[fast]`)
 builds a post's syntax tree many times faster than markdown-it-py parses it.
 `pyrs_tokens` converts that tree into the tokens markdown-it-py's `inline`
-core rule leaves; markdown-it-py's own later core rules (task lists, footnote
-tail, typographer, text join, heading ids) then run on them unchanged, so the
-renderer and the link extractor get the same tokens and env as from
+core rule leaves. markdown-it-py's own later core rules (task lists, footnote
+tail, typographer, text join, heading ids) then run on them unchanged. So
+the renderer and the link extractor get the same tokens and env as from
 `markdown_parser().parse`.
 
 Where pyrs parses differently from markdown-it-py, or its tree lacks what
@@ -147,10 +147,13 @@ def _core_rules_after_inline(md: MarkdownIt) -> list[Callable[[StateCore], None]
 # A fence outside block quotes and lists: its lines are code up to a closing fence.
 # Other fence-like lines are checked as text, which only costs needless fallbacks.
 _FENCE = re.compile(r" {0,3}(```+|~~~+)")
+_CLOSING_FENCE = re.compile(r" {0,3}(```+|~~~+)[ \t]*$")
 _FENCE_IN_CONTAINER = re.compile(r"[ >]*(?:(?:[-+*]|\d{1,9}[.)]) +)*(?:```|~~~)")
 # Lines that end a paragraph's inline content: blank lines and the starts of
 # blocks that can interrupt a paragraph, also inside block quotes.
-_BLOCK_BOUNDARY = re.compile(r" *>|[ >]*(?:$|#|[-+*][ \t]|\d{1,9}[.)]|<|\[\^)")
+_BLOCK_BOUNDARY = re.compile(
+    r" *>|[ >]*(?:$|#|[-+*][ \t]|\d{1,9}[.)]|<|\[\^|(?:[-*_=][ \t]*){3,}$|[-=]+[ \t]*$)"
+)
 _BACKTICKS = re.compile(r"\\`|`+")
 _LEADING_TAB = re.compile(r"[ >]*\t")
 _TILDE_RUN = re.compile(r"~~~")
@@ -180,19 +183,27 @@ def _check_lines(text: str) -> None:
         return
     chunk: list[str] = []
     fence = ""
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    table_lines = _table_lines(lines) if "|" in text else set()
+    for number, line in enumerate(lines):
         marker = _FENCE.match(line)
         if fence:
-            if marker and marker.group(1).startswith(fence):
+            closing = _CLOSING_FENCE.match(line)
+            if closing and closing.group(1).startswith(fence):
                 fence = ""
             continue
         if _LEADING_TAB.match(line):
             raise UnsupportedMarkdown("a tab in the indentation of a line")
         if _TILDE_RUN.search(line) and not _FENCE_IN_CONTAINER.match(line):
             raise UnsupportedMarkdown("a run of three or more tildes in text")
-        if marker or _BLOCK_BOUNDARY.match(line):
+        if marker or _BLOCK_BOUNDARY.match(line) or number in table_lines:
             _check_code_spans("\n".join(chunk))
             chunk = []
+        if number in table_lines:
+            # Each cell of a table row is inline content of its own.
+            for cell in _UNESCAPED_PIPE.split(line):
+                _check_code_spans(cell)
+            continue
         if marker:
             fence = marker.group(1)
         else:
@@ -200,12 +211,27 @@ def _check_lines(text: str) -> None:
     _check_code_spans("\n".join(chunk))
 
 
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _table_lines(lines: list[str]) -> set[int]:
+    """Return the lines that may be table rows: from a header above a delimiter row to a blank line."""
+    numbers: set[int] = set()
+    for number, line in enumerate(lines):
+        if number and "-" in line and _delimiter_columns(line) >= 0:
+            row = number - 1
+            while row < len(lines) and lines[row].strip():
+                numbers.add(row)
+                row += 1
+    return numbers
+
+
 def _check_code_spans(text: str) -> None:
     """Raise `UnsupportedMarkdown` where markdown-it-pyrs may panic on a code span in `text`.
 
     Its code-span rule (markdown-it 0.6.0, code_pair.rs) panics with "index
-    out of bounds" when it scans a backtick run a second time, as it does
-    after a link label such as `[a `b` fails, and the run has neither a
+    out of bounds" when it scans a backtick run a second time. It does so
+    after a link label such as `[a `b` fails, if the run has neither a
     closing run nor a longer run after it. The panic is caught, but Rust
     prints it on stderr, so such text never reaches pyrs. `text` is a run
     of lines without a block start; inline content never spans two runs.
@@ -266,7 +292,6 @@ def _check_symbol_emphasis(text: str) -> None:
 
 
 _QUOTE_LINE = re.compile(r"[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)*>")
-_LIST_ITEM_LINE = re.compile(r"[ >]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
 # A list item that cannot interrupt a paragraph: empty, or numbered other than 1.
 _WEAK_LIST_ITEM = re.compile(r"[ >]*(?:(?!1[.)])\d{1,9}[.)](?:[ \t]|$)|(?:[-+*]|\d{1,9}[.)])[ \t]*$)")
 
@@ -274,7 +299,7 @@ _WEAK_LIST_ITEM = re.compile(r"[ >]*(?:(?!1[.)])\d{1,9}[.)](?:[ \t]|$)|(?:[-+*]|
 def _check_lazy_lines(text: str) -> None:
     """Raise `UnsupportedMarkdown` for a list item that cannot interrupt a block quote's paragraph.
 
-    pyrs continues the quote's paragraph there, as CommonMark says;
+    pyrs continues the quote's paragraph there, as CommonMark specifies, but
     markdown-it-py ends the quote and starts a list.
     """
     if ">" not in text:
@@ -286,9 +311,9 @@ def _check_lazy_lines(text: str) -> None:
 
 
 def _follows_quote_text(lines: list[str], number: int) -> bool:
-    """Whether the lines above `number`, up to a blank line or a list item, include a block-quote line."""
+    """Whether the lines above `number`, up to a blank line, include a block-quote line."""
     for line in reversed(lines[:number]):
-        if not line.strip() or (_LIST_ITEM_LINE.match(line) and not _QUOTE_LINE.match(line)):
+        if not line.strip():
             return False
         if _QUOTE_LINE.match(line):
             return True
@@ -300,9 +325,16 @@ def _follows_quote_text(lines: list[str], number: int) -> bool:
 _OPEN_PARENTHESIS_AT_LINE_END = re.compile(r"\]\([ \t]*$", re.MULTILINE)
 
 
+# A reference definition whose line ends in a backslash (`[a]: /b\`), which
+# markdown-it-py keeps in the destination and pyrs reads as no definition.
+_DEFINITION_ENDING_IN_BACKSLASH = re.compile(r"^[ >]*\[[^\]\n]+\]:[^\n]*\\$", re.MULTILINE)
+
+
 def _check_link_ends(text: str) -> None:
     if "](" in text and _OPEN_PARENTHESIS_AT_LINE_END.search(text):
         raise UnsupportedMarkdown("a link label followed by `(` at a line end")
+    if "]:" in text and _DEFINITION_ENDING_IN_BACKSLASH.search(text):
+        raise UnsupportedMarkdown("a reference definition that ends in a backslash")
 
 
 # A footnote definition at a line start, or after block-quote markers or list
@@ -376,7 +408,7 @@ def _check_not_in_quote(lines: list[str], number: int) -> None:
 
 
 def _delimiter_columns(line: str) -> int:
-    """Return the number of columns of a table delimiter row (`|---|:-:|`), or -1 if it is none."""
+    """Return the number of columns of a table delimiter row (`|---|:-:|`), or -1 for another line."""
     row = line.lstrip(" >")
     if not row or row[0] not in "|-:" or "-" not in row or row.strip(" \t|-:"):
         return -1

@@ -695,7 +695,7 @@ class _InlineConverter:
         """Whether this is a table cell, whose text markdown-it reads with `\\|` turned into `|`."""
 
     def inline_text(self, start: int, end: int) -> str:
-        """Return the text of a byte range as markdown-it-py's inline parser sees it."""
+        """Return the text of a byte range as markdown-it-py's inline parser reads it."""
         text = self.converter.block_text(start, end, self.context)
         return text.replace("\\|", "|") if self.in_cell else text
 

@@ -347,6 +347,11 @@ REJECTED = {
         "indented continuation lines",
         lambda text: 'title="T\n  x"' in pyrs_html(text) and 'title="T\nx"' in reference_html(text),
     ),
+    "definition ending in a backslash": (
+        "[x]\n\n[x]: /b\\\n",
+        "ends in a backslash",
+        lambda text: '<a href="/b%5C">' not in pyrs_html(text) and '<a href="/b%5C">' in reference_html(text),
+    ),
     "definition followed by an invalid title": (
         "[b]: /u\n''a\n",
         "like a title",
