@@ -212,7 +212,7 @@ def _plain_destination(state: StateInline, first_new: int) -> str | None:
     for token in state.tokens[first_new:]:
         if token.type == "link_open":
             href = token.attrGet("href")
-            if isinstance(href, str) and state.src.endswith(f"]({href})", 0, state.pos):
+            if isinstance(href, str) and href and state.src.endswith(f"]({href})", 0, state.pos):
                 return href
             return None
     return None

@@ -30,10 +30,9 @@ from markdown_it.token import Token
 
 from distillm import fastparse
 from distillm.extract import extract_site_links
-from distillm.linkpages import link_markup
-from distillm.loader import LoadOptions, load_site
+from distillm.loader import LoadOptions, load_post, load_site
 from distillm.markdown import ParsedMarkdown, markdown_parser, parse_markdown, render_markdown
-from distillm.model import Link, Site
+from distillm.model import Link, Post, Site
 from distillm.pyrs_tokens import UnsupportedMarkdown
 from distillm.settings import load_settings
 
@@ -99,12 +98,18 @@ def assert_same_parse(text: str) -> None:
 
 
 def load_site_with(parser: str, site_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Site:
-    """Load and extract the links of the site in `site_dir`, parsing with `parser`."""
+    """Load, process and extract the links of the site in `site_dir`, parsing with `parser`."""
     monkeypatch.setenv(fastparse.PARSER_VARIABLE, parser)
     site_settings = load_settings(site_dir)
-    site = load_site(site_dir, site_settings, LoadOptions(), datetime(2100, 1, 1, tzinfo=site_settings.tzinfo))
+    site = load_site(site_dir, site_settings, LoadOptions(), datetime(2100, 1, 1, tzinfo=site_settings.tzinfo), jobs=1)
     extract_site_links(site)
     return site
+
+
+def load_post_with(parser: str, path: Path, site_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Post:
+    """Load one post of the site in `site_dir`, keeping its tokens, parsing with `parser`."""
+    monkeypatch.setenv(fastparse.PARSER_VARIABLE, parser)
+    return load_post(path, site_dir / "content", load_settings(site_dir))
 
 
 def comparable_link(link: Link, positions: dict[int, int]) -> dict[str, Any]:
@@ -120,18 +125,25 @@ def comparable_link(link: Link, positions: dict[int, int]) -> dict[str, Any]:
     return values
 
 
-def assert_same_sites(expected: Site, actual: Site) -> None:
+def assert_same_tokens(site_dir: Path, post: Post, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Assert the same tokens, env and HTML for one post file parsed by both parsers."""
+    expected = load_post_with(fastparse.REFERENCE_PARSER, post.source_path, site_dir, monkeypatch)
+    actual = load_post_with(fastparse.ACCELERATED_PARSER, post.source_path, site_dir, monkeypatch)
+    difference = token_difference(expected.tokens, actual.tokens)
+    assert difference is None, f"{expected.path}: {difference}"
+    assert comparable_env(actual.markdown.env) == comparable_env(expected.markdown.env), expected.path
+    assert (actual.toc, actual.word_count) == (expected.toc, expected.word_count), expected.path
+    for base_path in ("/", "/blog/"):
+        assert render_markdown(actual.markdown, base_path) == render_markdown(expected.markdown, base_path)
+
+
+def assert_same_sites(expected: Site, actual: Site, site_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Assert the same tokens, HTML and link database for every post of two loads of one site."""
     assert [post.path for post in actual.posts] == [post.path for post in expected.posts]
     for expected_post, actual_post in zip(expected.posts, actual.posts):
-        difference = token_difference(expected_post.tokens, actual_post.tokens)
-        assert difference is None, f"{expected_post.path}: {difference}"
-        assert comparable_env(actual_post.markdown.env) == comparable_env(expected_post.markdown.env), expected_post.path
-        assert (actual_post.toc, actual_post.word_count) == (expected_post.toc, expected_post.word_count), expected_post.path
-        for base_path in ("/", "/blog/"):
-            expected_html = render_markdown(expected_post.markdown, base_path, link_markup(expected_post))
-            actual_html = render_markdown(actual_post.markdown, base_path, link_markup(actual_post))
-            assert actual_html == expected_html, expected_post.path
+        assert_same_tokens(site_dir, expected_post, monkeypatch)
+        assert actual_post.content_html == expected_post.content_html, expected_post.path
+        assert actual_post.summary_html == expected_post.summary_html, expected_post.path
     expected_positions = {id(link): index for index, link in enumerate(expected.links)}
     actual_positions = {id(link): index for index, link in enumerate(actual.links)}
     assert len(actual.links) == len(expected.links)
@@ -146,7 +158,7 @@ def assert_both_parsers_agree(site_dir: Path, monkeypatch: pytest.MonkeyPatch, c
         actual = load_site_with(fastparse.ACCELERATED_PARSER, site_dir, monkeypatch)
     fallbacks = [record.getMessage() for record in caplog.records if record.name == "distillm.fastparse"]
     assert fallbacks == []
-    assert_same_sites(expected, actual)
+    assert_same_sites(expected, actual, site_dir, monkeypatch)
     return actual
 
 
