@@ -184,10 +184,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per situation; the median is reported (default: 5)")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default: 1)")
     parser.add_argument("--keep", type=Path, help="write corpora here and keep them (default: a temporary folder)")
+    parser.add_argument(
+        "--parser", choices=("markdown-it-py", "markdown-it-pyrs"), default="markdown-it-py",
+        help="the parser distillm uses (DISTILLM_PARSER); markdown-it-pyrs needs distillm[fast] (default: markdown-it-py)",
+    )
     arguments = parser.parse_args()
+    os.environ["DISTILLM_PARSER"] = arguments.parser
     sizes = arguments.posts or [100, 1000, 10000]
     work = arguments.keep or Path(tempfile.mkdtemp(prefix="distillm-bench-"))
-    print(f"Machine: {machine()}\nCommand: {' '.join(sys.argv)}\n")
+    print(f"Machine: {machine()}\nCommand: {' '.join(sys.argv)}\nParser: {arguments.parser}\n")
     try:
         for posts in sizes:
             print(report(posts, benchmark(posts, arguments.runs, arguments.seed, work)) + "\n", flush=True)

@@ -175,19 +175,29 @@ def write_generated(
         )
         if not (same_reads and writer.reuse(planned.path, made_from[index])):
             to_render.append(index)
-    workers = worker_count(len(to_render), jobs, PARALLEL_MIN_PAGES) if can_fork() else 1
-    in_workers = [index for index in to_render if pages[index].kind == "page"] if workers > 1 else []
+    # Post pages touch little besides their own post, so forked workers share most of the
+    # parent's memory. List and archive pages read most of the site, and a worker touching
+    # objects copies their memory, so those stay in this process.
+    in_workers = [index for index in to_render if _is_post_page(pages[index])]
+    workers = worker_count(len(in_workers), jobs, PARALLEL_MIN_PAGES) if can_fork() else 1
+    if workers <= 1:
+        in_workers = []
+    rendered_elsewhere = set(in_workers)
+    in_this_process = [index for index in to_render if index not in rendered_elsewhere]
+
+    def render_here() -> None:
+        for index in in_this_process:
+            output = pages[index].render()
+            writer.write(output.path, output.content, made_from[index], tuple(output.reads))
+
     if in_workers:
         for index in in_workers:
             writer.reserve(pages[index].path)
+        # This process renders its pages after the workers are gone: while forked workers
+        # run, every object it touched would have its memory page copied.
         for rendered in render_in_workers(pages, in_workers, writer.staging_dir, workers):
             writer.written_elsewhere(rendered.path, rendered.digest, made_from[rendered.index], rendered.reads)
-    rendered_elsewhere = set(in_workers)
-    for index in to_render:
-        if index in rendered_elsewhere:
-            continue
-        output = pages[index].render()
-        writer.write(output.path, output.content, made_from[index], tuple(output.reads))
+    render_here()
 
 
 def output_valid_until(site: Site, writer: OutputWriter) -> str | None:
@@ -204,6 +214,10 @@ def output_valid_until(site: Site, writer: OutputWriter) -> str | None:
     if "build_year" in reads:
         moments.append(site.build_time.replace(year=site.build_time.year + 1, month=1, day=1, hour=0, minute=0, second=0, microsecond=0))
     return valid_until(moments)
+
+
+def _is_post_page(planned: PlannedPage) -> bool:
+    return planned.info is not None and planned.info.kind in ("post", "page")
 
 
 def post_versions(site: Site) -> dict[Path, str]:

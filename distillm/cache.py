@@ -1,11 +1,11 @@
 """The persistent cache of processed posts, in `.distillm-cache/` beside the site.
 
-A processed post (front matter checked, links extracted, body rendered) is a
-pure function of the file's bytes, its path in `content/`, the settings and
-distillm's version, so it is stored under a digest of exactly those and reused
-while they stay the same. Each entry carries a checksum: an entry that does
-not match it, or does not load, is processed again and replaced, never
-trusted. A damaged database is deleted and started afresh.
+A processed post (front matter checked, links extracted, body rendered)
+depends only on the file's bytes, its path, the settings and distillm's
+version. It is stored under a digest of exactly those, and reused while they
+stay the same. Each entry carries a checksum: an entry that does not match
+it, or does not load, is processed again and replaced, never trusted. A
+damaged database is deleted and started afresh.
 """
 
 from __future__ import annotations
@@ -93,13 +93,13 @@ class PostCache:
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
         """Return the stored objects of the keys found, skipping (and forgetting) entries that fail their checks."""
-        wanted = list(keys)
+        requested = list(keys)
         found: dict[str, Any] = {}
         damaged: list[str] = []
         try:
             connection = self._connect()
-            for start in range(0, len(wanted), 500):
-                batch = wanted[start : start + 500]
+            for start in range(0, len(requested), 500):
+                batch = requested[start : start + 500]
                 marks = ",".join("?" * len(batch))
                 for key, entry in connection.execute(f"SELECT key, entry FROM posts WHERE key IN ({marks})", batch):
                     value = _unpack(entry)
@@ -133,12 +133,12 @@ class PostCache:
 
     def body_keys(self, keys: Iterable[str]) -> set[str]:
         """Return those of `keys` that have a stored body."""
-        wanted = list(keys)
+        requested = list(keys)
         found: set[str] = set()
         try:
             connection = self._connect()
-            for start in range(0, len(wanted), 500):
-                batch = wanted[start : start + 500]
+            for start in range(0, len(requested), 500):
+                batch = requested[start : start + 500]
                 marks = ",".join("?" * len(batch))
                 found.update(key for (key,) in connection.execute(f"SELECT key FROM bodies WHERE key IN ({marks})", batch))
         except sqlite3.DatabaseError as error:
@@ -164,9 +164,9 @@ class PostCache:
             connection = self._connect()
             for table in ("posts", "bodies"):
                 stored = [key for (key,) in connection.execute(f"SELECT key FROM {table}")]  # noqa: S608 - fixed names
-                gone = [(key,) for key in stored if key not in kept]
-                if gone:
-                    connection.executemany(f"DELETE FROM {table} WHERE key = ?", gone)  # noqa: S608
+                stale = [(key,) for key in stored if key not in kept]
+                if stale:
+                    connection.executemany(f"DELETE FROM {table} WHERE key = ?", stale)  # noqa: S608
             connection.commit()
         except sqlite3.DatabaseError as error:
             self._reset(error)

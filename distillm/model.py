@@ -80,7 +80,7 @@ class Post:
     link_warnings: list[Diagnostic] = field(default_factory=list)
     """Warnings about the body's link lists (such as an impossible date item), reported for published posts."""
     body_source: BodySource | None = field(default=None, repr=False, compare=False)
-    """Where the body is read from when `content_markup` is None: the cache, keyed by `fingerprint`."""
+    """The store the body is read from when `content_markup` is None: the cache, by `fingerprint`."""
     fingerprint: str = ""
     """A digest of the file's bytes, its path, the settings and distillm's version: what the processed
     post depends on. Set when the post is processed; it is the post's key in the cache."""
@@ -133,7 +133,7 @@ class Post:
         return fill_link_notes(markup, notes)
 
     def __getstate__(self) -> dict[str, Any]:
-        # The body source is a database connection, which does not pickle; whoever unpickles sets it again.
+        # The body source is a database connection, which does not pickle; the code that unpickles sets it again.
         state = dict(self.__dict__)
         state["body_source"] = None
         return state

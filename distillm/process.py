@@ -27,8 +27,9 @@ from .model import Post
 from .settings import Settings
 
 PARALLEL_MIN_FILES = 64
-"""Below this many files, starting worker processes costs more than it saves (an estimate
-from this project's benchmark: a worker starts in about 50 ms, and a 10 KB post takes 5 to 10 ms)."""
+"""Below this many files, starting worker processes costs more than it saves. An estimate:
+starting workers and sending them the work costs tens of milliseconds, and a 10 KB post
+takes 5 to 10 ms to process on this project's benchmark machine."""
 TASKS_PER_WORKER = 4
 CACHE_BATCH = 200
 """Processed posts stored in the cache per transaction."""
@@ -85,10 +86,10 @@ def process_files(
 ) -> list[ProcessedFile]:
     """Process content files, in order, taking unchanged posts from `cache` and storing the others there.
 
-    The files not in the cache are processed in `jobs` worker processes when
-    that pays off: `jobs` None chooses one worker per CPU from
-    `PARALLEL_MIN_FILES` files on, and an explicit number of 2 or more always
-    uses workers, so the parallel path can be tested on small sites.
+    The files not in the cache are processed in worker processes when that
+    pays off. `jobs` None means one worker per CPU from `PARALLEL_MIN_FILES`
+    files on. An explicit number of 2 or more always uses workers, so the
+    parallel path can be tested on small sites.
     """
     keys = _cache_keys(paths, content_dir, settings)
     stored = cache.get_many(keys.values()) if cache is not None else {}
@@ -110,7 +111,7 @@ def process_files(
             continue
         post.fingerprint = keys.get(processed.path, "")
         if cache is not None and post.fingerprint:
-            # Bodies go to the cache database batch by batch, so memory never holds the site's bodies.
+            # Bodies go to the cache database batch by batch, so memory never keeps all of the site's bodies.
             new_bodies[post.fingerprint] = post.content_markup or ""
             post.content_markup, post.body_source = None, cache
             new_posts[post.fingerprint] = post

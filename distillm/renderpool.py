@@ -1,9 +1,9 @@
 """Render planned pages in forked worker processes.
 
-Workers are forked after the site is planned, so each one already holds the
-site, the Jinja environment and the plan; it renders the pages it is given
-and writes them straight into the staging folder, sending back only their
-paths and digests. Feeds and assets stay in the main process, because their
+Workers are forked after the site is planned, so each one already has the
+site, the Jinja environment and the plan. A worker renders the pages it is
+given and writes them straight into the staging folder, sending back only
+their paths and digests. Feeds and assets stay in the main process, because their
 rendering may log warnings that `--strict` must count.
 """
 
@@ -21,8 +21,8 @@ from .render import PlannedPage
 from .writer import content_digest
 
 PARALLEL_MIN_PAGES = 200
-"""Below this many pages, forking workers costs more than it saves (an estimate from
-this project's benchmark: a page renders in about 1 ms)."""
+"""Below this many pages, forking workers costs more than it saves. An estimate: a page
+renders in 1 to 2 ms on this project's benchmark machine."""
 PAGES_PER_TASK = 64
 
 _pages: Sequence[PlannedPage] = ()
@@ -70,16 +70,16 @@ def render_in_workers(
 
 def _render_task(indexes: list[int]) -> list[RenderedFile] | list[Diagnostic]:
     rendered = []
-    made: set[Path] = set()
+    made_folders: set[Path] = set()
     for index in indexes:
         try:
             output = _pages[index].render()
         except ContentError as error:
             return error.diagnostics
         target = _staging_dir / output.path
-        if target.parent not in made:
+        if target.parent not in made_folders:
             os.makedirs(target.parent, exist_ok=True)
-            made.add(target.parent)
+            made_folders.add(target.parent)
         target.write_bytes(output.content)
         rendered.append(RenderedFile(index, output.path, output.kind, content_digest(output.content), tuple(output.reads)))
     return rendered

@@ -1,11 +1,11 @@
 """Skip a build when nothing it reads has changed since the build that wrote the output folder.
 
-A build records in its manifest a digest of its inputs (content, templates,
-static files, settings, options, distillm itself), the moment until which
-its output stays right (the next post to be published or to expire), its
-warnings and its counts. A later build with the same digest, before that
-moment, over an output folder nobody touched, has nothing to do: it prints
-the same warnings and summary and writes nothing.
+A build records in its manifest a digest of its inputs: content, templates,
+static files, settings, options and distillm itself. It also records its
+warnings, its counts, and the moment until which its output stays right (the
+next post to be published or to expire). A later build with the same digest,
+before that moment, over an output folder nobody touched, has nothing to do:
+it prints the same warnings and summary and writes nothing.
 
 This module imports nothing heavy (no Jinja, no markdown-it), so such a
 build costs little more than reading the sources.
@@ -117,7 +117,7 @@ def _still_valid(until: Any) -> bool:
 
 
 def _output_intact(output_dir: Path, manifest: Manifest) -> bool:
-    """Whether the output folder holds exactly the manifest's files, each with its recorded size and time."""
+    """Whether the output folder contains exactly the manifest's files, each with its recorded size and time."""
     found = set()
     for folder, _, names in os.walk(output_dir):
         for name in names:

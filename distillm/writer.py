@@ -42,7 +42,7 @@ def content_digest(content: bytes) -> str:
 
 @dataclass(frozen=True)
 class FileRecord:
-    """What the manifest records about one output file."""
+    """The manifest's record of one output file."""
 
     size: int
     mtime_ns: int

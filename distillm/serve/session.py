@@ -308,18 +308,8 @@ class SiteSession:
             )
         renderer = SiteRenderer(site, self.env, self.post_versions)
         if reloaded and not force:
-            # First pass: the edited posts' own pages, with their "also linked in" notes from the
-            # link index of the last rebuild, before the site-wide duplicate check.
-            for post in site.posts:
-                if post.source_path in reloaded:
-                    link_earlier_occurrences(post, self._link_index)
-            self._update_versions(site, renderer, set(), only=reloaded)
-            first = self._write_edited_pages(site, reloaded, collection_versions(site, renderer), force, report)
-            if first:
-                report.first_written = first
-                if started is not None:
-                    report.first_page_seconds = time.perf_counter() - started
-                self.listener.reload(first)
+            self._show_edited_posts(site, renderer, reloaded, report, started)
+
         changed_links = self._extract_links(site)
         self._update_versions(site, renderer, changed_links, reloaded)
         collections = collection_versions(site, renderer)
@@ -328,6 +318,26 @@ class SiteSession:
             plan = plan_output(renderer, find_static_files(self.options.source_dir))
         self._publish(plan, collections, force, report)
         self.site = site
+
+    def _show_edited_posts(
+        self, site: Site, renderer: SiteRenderer, reloaded: set[Path], report: RebuildReport, started: float | None
+    ) -> None:
+        """Write and announce the edited posts' own pages, before the site-wide duplicate check.
+
+        Their "also linked in" notes come from the link index of the last
+        rebuild; the second pass compares them again and rewrites a page if needed.
+        """
+        for post in site.posts:
+            if post.source_path in reloaded:
+                link_earlier_occurrences(post, self._link_index)
+        self._update_versions(site, renderer, set(), only=reloaded)
+        first = self._write_edited_pages(site, reloaded, collection_versions(site, renderer), False, report)
+        if not first:
+            return
+        report.first_written = first
+        if started is not None:
+            report.first_page_seconds = time.perf_counter() - started
+        self.listener.reload(first)
 
     def _extract_links(self, site: Site) -> set[str]:
         """Extract the links of posts loaded since the last rebuild; return the loose keys that came or went."""
