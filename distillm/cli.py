@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="the site's absolute URL for this build, replacing the base_url setting",
     )
     build.add_argument("--strict", action="store_true", help="fail the build on any warning")
+    build.add_argument(
+        "--jobs", "-j", type=_positive_integer, metavar="N",
+        help="worker processes for reading and rendering posts (default: one per CPU on large sites)",
+    )
     build.set_defaults(handler=_run_build)
 
     new = commands.add_parser(
@@ -212,6 +216,16 @@ def _add_check_command(commands: argparse._SubParsersAction, common: argparse.Ar
 
 
 def _run_build(arguments: argparse.Namespace) -> int:
+    from .unchanged import DEFAULT_OUTPUT_DIR, BuildInputs, unchanged_build
+
+    # A build with nothing to do needs none of the pipeline's imports, which take longer than that build.
+    inputs = BuildInputs(arguments.source, arguments.base_url, arguments.drafts, arguments.future, arguments.expired)
+    output_dir = arguments.output if arguments.output is not None else arguments.source / DEFAULT_OUTPUT_DIR
+    report = unchanged_build(inputs, output_dir, arguments.strict)
+    if report is not None:
+        logger.info("%s", report.summary())
+        return EXIT_OK
+
     from .build import BuildOptions, build_site
 
     options = BuildOptions(
@@ -222,6 +236,7 @@ def _run_build(arguments: argparse.Namespace) -> int:
         future=arguments.future,
         expired=arguments.expired,
         strict=arguments.strict,
+        jobs=arguments.jobs,
     )
     report = build_site(options)
     logger.info("%s", report.summary())

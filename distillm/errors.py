@@ -58,8 +58,10 @@ class DistillmError(Exception):
 class ContentError(DistillmError):
     """One or more problems in the site's files, all reported before the build stops."""
 
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, diagnostics: list[Diagnostic], warnings: list[Diagnostic] | None = None) -> None:
         self.diagnostics = list(diagnostics)
+        self.warnings = list(warnings or [])
+        """Warnings found beside the errors, for the caller to report too."""
         super().__init__("\n".join(str(d) for d in self.diagnostics))
 
     @classmethod

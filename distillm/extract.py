@@ -1,8 +1,9 @@
-"""Extract stage: build the site's link database from every post's tokens.
+"""Extract stage: build the site's link database from every post's links.
 
-Each post is read on its own by `extract_post_links`. The work across posts
-happens afterwards, here: the site's list of links, the duplicate warnings,
-and the "also linked in" pointer from a link to its occurrence in an older post.
+Each post's links were read from its tokens on their own by
+`extract_post_links`, when the post was processed. The work across posts
+happens here: the site's list of links, the duplicate warnings, and the
+"also linked in" pointer from a link to its occurrence in an older post.
 """
 
 from __future__ import annotations
@@ -13,21 +14,18 @@ from collections.abc import Sequence
 
 from .canonical import canonical_url, loose_key
 from .errors import Diagnostic, display_path
-from .linklists import extract_post_links
 from .model import Link, Post, Site
 
 logger = logging.getLogger(__name__)
 
 
 def extract_site_links(site: Site) -> None:
-    """Fill `post.links` for every post and `site.links`, logging the warnings found.
+    """Fill `site.links` from the published posts' links, logging their warnings and the duplicates.
 
     Pages outside `content/posts/` are not digests, so their links are not collected.
     """
     for post in site.posts:
-        extracted = extract_post_links(post, site.settings.base_url)
-        post.links = extracted.links
-        for warning in extracted.warnings:
+        for warning in post.link_warnings:
             logger.warning("%s", warning)
     site.links = [link for post in site.posts for link in post.links]
     for warning in mark_duplicates(site.posts, site.settings.base_url):
@@ -59,11 +57,33 @@ def mark_duplicates(posts: Sequence[Post], base_url: str) -> list[Diagnostic]:
 
 
 def _oldest_first(post: Post) -> tuple[float, str]:
-    return (post.date.timestamp() if post.date else 0.0, post.path)
+    return (post.timestamp, post.path)
 
 
 def _repeat_link_keys(post: Post, base_url: str) -> set[str]:
     return {loose_key(canonical_url(url, base_url, post.permalink)) for url in post.metadata.repeat_links}
+
+
+def link_earlier_occurrences(post: Post, index: dict[str, list[Link]]) -> None:
+    """Set `link.earlier` for the links of one post, from `index` (loose key -> links of the other posts).
+
+    Gives what `mark_duplicates` gives for this post, without reading every
+    link of the site: `distillm serve` uses it to show an edited post at once.
+    """
+    order = _oldest_first(post)
+    for link in post.links:
+        # The index may still hold this post's previous version: compare files, not objects.
+        older = [
+            other
+            for other in index.get(link.loose_key, ())
+            if other.post.source_path != post.source_path and _oldest_first(other.post) < order
+        ]
+        if not older:
+            link.earlier = None
+            continue
+        newest = max(_oldest_first(other.post) for other in older)
+        # The index lists each post's links in document order, so the first match is the first occurrence.
+        link.earlier = next(other for other in older if _oldest_first(other.post) == newest)
 
 
 def _first_in_newest_other_post(occurrences: list[Link], post: Post) -> Link | None:

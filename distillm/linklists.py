@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -149,8 +150,9 @@ class _LinkWalker:
         link_date = self.current_date()
         period = self.heading_period() or (Month.of(link_date) if link_date else None)
         link = Link(
+            # A site holds hundreds of thousands of links: share equal strings instead of keeping copies.
             url=url,
-            canonical_url=canonical,
+            canonical_url=url if canonical == url else canonical,
             loose_key=key,
             title=title,
             date=link_date,
@@ -159,7 +161,7 @@ class _LinkWalker:
             parent=self.parent_of_next_link(),
             post=self.post,
             line=line,
-            domain=domain,
+            domain=sys.intern(domain) if domain is not None else None,
             kind=link_kind(canonical, internal),
             anchor_id=self.anchor_id(key, domain),
             source_token=token,

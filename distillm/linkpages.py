@@ -28,7 +28,6 @@ from markupsafe import Markup
 from .canonical import LINK_KINDS
 from .feeds import FeedChannel, FeedEntry, clean_xml_text, json_feed_document, rss_document
 from .linkdates import Month
-from .markdown import LinkMarkup
 from .model import Link, Post, Site
 from .urls import output_file, paginated_path
 
@@ -41,6 +40,7 @@ DOMAINS_PATH = "/links/domains/"
 RSS_PATH = "/links/index.xml"
 JSON_FEED_PATH = "/links/feed.json"
 LINKS_PER_PAGE = 100
+LINK_ITEM_TEMPLATE = "partials/link_item.html"
 """Links (or domains) per page of a paginated link list: a link is one line, a post summary ten."""
 
 KIND_TITLES = {
@@ -66,6 +66,14 @@ class DayGroup:
 
 
 @dataclass(frozen=True)
+class ArchiveUrls:
+    """The URL of each domain's and each kind's archive page, worked out once for every link shown."""
+
+    domains: dict[str, str]
+    kinds: dict[str, str]
+
+
+@dataclass(frozen=True)
 class PeriodSummary:
     """A period in the archive index, with the URL of its page."""
 
@@ -81,20 +89,6 @@ class DomainSummary:
     domain: str
     url: str
     count: int
-
-
-def link_markup(post: Post) -> dict[int, LinkMarkup]:
-    """Return what the post page adds to each link: anchor id, kind and "also linked in"."""
-    markup = {}
-    for link in post.links:
-        earlier = link.earlier
-        markup[id(link.source_token)] = LinkMarkup(
-            anchor_id=link.anchor_id,
-            kind=link.kind,
-            also_linked_title=earlier.post.title if earlier else None,
-            also_linked_url=earlier.url_on_site if earlier else None,
-        )
-    return markup
 
 
 def domain_path(domain: str) -> str:
@@ -140,7 +134,7 @@ def _published_day(link: Link) -> date:
 
 
 def _post_timestamp(link: Link) -> float:
-    return link.post.date.timestamp() if link.post.date else 0.0
+    return link.post.timestamp
 
 
 class LinkPages:
@@ -150,6 +144,25 @@ class LinkPages:
         self.renderer = renderer
         self.site: Site = renderer.site
         self.links = newest_first(self.site.links)
+        domains = {link.domain for link in self.links if link.domain is not None}
+        self.archive_urls = ArchiveUrls(
+            domains={domain: self.site.url_for(domain_path(domain)) for domain in domains},
+            kinds={kind: self.site.url_for(kind_path(kind)) for kind in LINK_KINDS},
+        )
+        self._link_html: dict[int, Markup] = {}
+        self._link_keys: dict[int, Hashable] = {}
+
+    def link_html(self, link: Link) -> Markup:
+        """Return the archive entry of a link, rendered once and shown on every archive page that lists it.
+
+        A link is listed on its period's page, its kind's and its domain's, and
+        maybe the index, so rendering its entry once saves most of their work.
+        """
+        key = id(link)
+        if key not in self._link_html:
+            macro = self.renderer.env.get_template(LINK_ITEM_TEMPLATE).module.link_item
+            self._link_html[key] = Markup(macro(link, self.archive_urls))
+        return self._link_html[key]
 
     def plan_all(self) -> Iterator[PlannedPage]:
         """Yield the plan of every page and feed of the link archive."""
@@ -168,8 +181,12 @@ class LinkPages:
 
     def link_keys(self, links: Sequence[Link]) -> tuple[Hashable, ...]:
         """Return the part of a planned key that stands for listing `links`, in order."""
+        keys = self._link_keys
         post_key = self.renderer.post_key
-        return tuple((post_key(link.post), link.anchor_id) for link in links)
+        for link in links:
+            if id(link) not in keys:
+                keys[id(link)] = (post_key(link.post), link.anchor_id)
+        return tuple(keys[id(link)] for link in links)
 
     def links_by_period(self) -> dict[Month, list[Link]]:
         """Return the links of each period, newest period first."""
@@ -218,14 +235,18 @@ class LinkPages:
         return self.plan("links_period.html", f"Links of {month.name}", period_path(month), context, links, key)
 
     def plan_list(self, first_path: str, title: str, links: list[Link], list_kind: str, **extra: Any) -> Iterator[PlannedPage]:
-        """Plan a paginated list of links at `first_path`, `first_path/page/2/`, ..."""
+        """Plan a paginated list of links at `first_path`, `first_path/page/2/`, ...
+
+        Unlike the post lists, which keep Hugo's `page/1/` redirects for old
+        links, the archive has no such page: it would double the files of a
+        site with hundreds of domains, for URLs nobody ever linked to.
+        """
         for paginator in self.paginate(first_path, links):
             page_title = title if paginator.number == 1 else f"{title} (page {paginator.number})"
             path = paginated_path(first_path, paginator.number)
             context = {"paginator": paginator, "links": paginator.items, "list_kind": list_kind, "list_title": title, **extra}
             key = (list_kind, tuple(extra.items()), paginator.total_pages, len(links), self.link_keys(paginator.items))
             yield self.plan("links_list.html", page_title, path, context, paginator.items, key)
-        yield self.renderer.plan_redirect(f"{first_path}page/1/", first_path)
 
     def plan_domains(self) -> Iterator[PlannedPage]:
         """Plan the domain index (most links first) and one list per domain."""
@@ -241,7 +262,6 @@ class LinkPages:
             context = {"paginator": paginator, "domains": paginator.items}
             key = (paginator.total_pages, len(summaries), tuple(paginator.items))
             yield self.plan("links_domains.html", title, path, context, self.links, key)
-        yield self.renderer.plan_redirect(f"{DOMAINS_PATH}page/1/", DOMAINS_PATH)
         for path, links in ordered:
             domain = links[0].domain or ""
             yield from self.plan_list(path, f"Links to {domain}", links, "domain", domain=domain)
@@ -271,7 +291,7 @@ class LinkPages:
         """Plan a link archive page; its `lastmod` is the newest edit of a post it lists links of."""
         edits = [link.post.lastmod for link in links if link.post.lastmod is not None]
         info = self.renderer.page_info("links", title, path, lastmod=max(edits, default=None))
-        return self.renderer.plan_template(template, info, {**context, "link_domain_path": domain_path}, key)
+        return self.renderer.plan_template(template, info, {**context, "link_html": self.link_html}, key)
 
     def plan_feeds(self) -> Iterator[PlannedPage]:
         """Plan the links feeds: RSS 2.0 and JSON Feed 1.1, one item per link."""

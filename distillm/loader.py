@@ -11,10 +11,12 @@ import logging
 import os
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from .cache import PostCache
 from .errors import ContentError, Diagnostic, display_path
 from .frontmatter import Metadata, SourceFile, decode_source, read_metadata, split_source
 from .markdown import count_words, parse_markdown, reading_time, table_of_contents
@@ -63,21 +65,41 @@ def find_content_files(content_dir: Path) -> list[Path]:
     return sorted(files)
 
 
-def load_site(source_dir: Path, settings: Settings, options: LoadOptions, now: datetime) -> Site:
-    """Load every post and page of the site in `source_dir`.
+def load_site(
+    source_dir: Path,
+    settings: Settings,
+    options: LoadOptions,
+    now: datetime,
+    jobs: int | None = None,
+    cache: PostCache | None = None,
+) -> Site:
+    """Load, process and assemble every post and page of the site in `source_dir`.
 
-    Raises `ContentError` with the problems of every file when any file is
-    invalid or two files claim one URL. Warnings are logged.
+    Unchanged files come from `cache`; the others are processed in `jobs`
+    worker processes when that pays off (see `process.process_files`). Raises `ContentError` with the problems of every
+    file when any file is invalid or two files claim one URL. Warnings are logged,
+    in file order.
     """
+    from .process import process_files  # process.py imports this module for `load_post`.
+
     content_dir = source_dir / CONTENT_DIR
     errors: list[Diagnostic] = []
     loaded: list[Post] = []
-    for path in find_publishable_files(content_dir):
-        try:
-            loaded.append(load_post(path, content_dir, settings))
-        except ContentError as error:
-            errors.extend(error.diagnostics)
+    for processed in process_files(find_publishable_files(content_dir), content_dir, settings, jobs, cache):
+        if processed.missing:
+            errors.append(Diagnostic(display_path(processed.path), "file deleted during the build; build again"))
+        elif processed.post is None:
+            errors.extend(processed.errors)
+            log_warnings(processed.warnings)
+        else:
+            log_warnings(processed.post.load_warnings)
+            loaded.append(processed.post)
     return assemble_site(source_dir, settings, options, now, loaded=loaded, errors=errors)
+
+
+def log_warnings(warnings: Iterable[Diagnostic]) -> None:
+    for warning in warnings:
+        logger.warning("%s", warning)
 
 
 def find_publishable_files(content_dir: Path) -> list[Path]:
@@ -141,17 +163,22 @@ def assemble_site(
     if not loaded:
         content_dir = source_dir / CONTENT_DIR
         logger.warning("%s: warning: no posts found; add Markdown files under content/posts/", display_path(content_dir))
-    return Site(settings, source_dir, posts, pages, tags, skipped, now)
+    site = Site(settings, source_dir, posts, pages, tags, skipped, now)
+    site.publishing_changes_at = _next_publishing_change(loaded, options, now)
+    return site
 
 
 def load_post(path: Path, content_dir: Path, settings: Settings) -> Post:
-    """Read, check and parse one content file. Logs its warnings; raises `ContentError`."""
+    """Read, check and parse one content file.
+
+    Its warnings go to `post.load_warnings`, or to the `ContentError` raised
+    with its errors.
+    """
     source = split_source(path, decode_source(path, path.read_bytes()))
     relative = path.relative_to(content_dir)
     is_post = relative.parts[0] == POSTS_DIR and len(relative.parts) > 1
     metadata, problems = read_metadata(source, settings.tzinfo, require_date=is_post)
-    for warning in (p for p in problems if p.severity == "warning"):
-        logger.warning("%s", warning)
+    warnings = [p for p in problems if p.severity == "warning"]
     errors = [p for p in problems if p.severity == "error"]
     folders, slug = _folders_and_slug(relative, is_post, metadata, source, errors)
     if is_post:
@@ -160,14 +187,14 @@ def load_post(path: Path, content_dir: Path, settings: Settings) -> Post:
         path_in_site = page_path(folders, slug)
     aliases = _resolve_aliases(metadata, section_of(path_in_site), source, errors)
     if errors:
-        raise ContentError(errors)
+        raise ContentError(errors, warnings)
     if "url" in metadata.params:
         # Hugo's `url` replaces the whole path; here it would silently move the page.
         message = (
             f"front-matter url is not supported, so this page is at {path_in_site}; "
             "add the old URL to aliases to keep it working"
         )
-        logger.warning("%s", Diagnostic(display_path(path), message, metadata.key_lines.get("url"), severity="warning"))
+        warnings.append(Diagnostic(display_path(path), message, metadata.key_lines.get("url"), severity="warning"))
 
     parsed = parse_markdown(source.body)
     words = count_words(parsed.tokens)
@@ -186,6 +213,7 @@ def load_post(path: Path, content_dir: Path, settings: Settings) -> Post:
         reading_time=reading_time(words),
         aliases=aliases,
         resources=bundle_resources(path.parent) if is_bundle_index(relative) else {},
+        load_warnings=warnings,
     )
 
 
@@ -300,6 +328,19 @@ def _filter_unpublished(
         else:
             skipped.append(SkippedPost(post.source_path, post.title, *reason))
     return published, skipped
+
+
+def _next_publishing_change(posts: list[Post], options: LoadOptions, now: datetime) -> datetime | None:
+    """Return the next moment after `now` at which a post gets published or expires, if any."""
+    moments = []
+    for post in posts:
+        publish = post.metadata.publishdate or post.metadata.date
+        if publish is not None and publish > now and not options.future:
+            moments.append(publish)
+        expiry = post.metadata.expirydate
+        if expiry is not None and expiry > now and not options.expired:
+            moments.append(expiry)
+    return min(moments, default=None)
 
 
 def _skip_reason(
@@ -417,11 +458,11 @@ def _collect_tags(posts: list[Post], settings: Settings) -> tuple[list[Tag], lis
 
 
 def _newest_first(post: Post) -> tuple[float, str]:
-    return (-post.date.timestamp() if post.date else 0.0, post.path)
+    return (-post.timestamp, post.path)
 
 
 def _oldest_first(post: Post) -> tuple[float, str]:
-    return (post.date.timestamp() if post.date else 0.0, post.path)
+    return (post.timestamp, post.path)
 
 
 def _link_neighbours(posts_newest_first: list[Post]) -> None:

@@ -35,14 +35,18 @@ def plain_text(record: logging.LogRecord) -> str:
 
 
 class WarningCounter(logging.Handler):
-    """Count the warnings logged while it is installed."""
+    """Count and keep the warnings logged while it is installed."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.count = 0
+        self.messages: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.messages)
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
+        self.messages.append(record.getMessage())
 
 
 def configure_logging(verbosity: int) -> None:

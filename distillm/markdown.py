@@ -61,14 +61,28 @@ class ParsedMarkdown:
 
 @dataclass(frozen=True)
 class LinkMarkup:
-    """The attributes and note a post page adds to one link: anchor id, kind, and "also linked in"."""
+    """The attributes a post page adds to one link: its anchor id and kind.
+
+    The rendered link is followed by a placeholder for its "also linked in"
+    note, which depends on other posts and is filled in by `fill_link_notes`,
+    so a body renders once however the other posts change.
+    """
 
     anchor_id: str
     kind: str
-    also_linked_title: str | None = None
-    """Title of the earlier post that has the same link, when there is one."""
-    also_linked_url: str | None = None
-    """URL of that link's anchor on the earlier post's page."""
+
+
+NOTE_PLACEHOLDER = "\x00{anchor_id}\x00"
+"""Marks where a link's "also linked in" note goes. markdown-it turns NUL characters in
+the source into U+FFFD, so rendered HTML never contains one otherwise."""
+_NOTE_PLACEHOLDER = re.compile("\x00([^\x00]*)\x00")
+
+
+def fill_link_notes(markup: str, notes: dict[str, str]) -> str:
+    """Replace the placeholders of a rendered body with the notes of `notes` (by anchor id), or nothing."""
+    if "\x00" not in markup:
+        return markup
+    return _NOTE_PLACEHOLDER.sub(lambda match: notes.get(match.group(1), ""), markup)
 
 
 WRITTEN_HREF = "written_href"
@@ -122,13 +136,9 @@ class SiteRenderer(RendererHTML):
         closing = self.renderToken(tokens, idx, options, env)
         open_links = env.get("open_links")
         markup = open_links.pop() if open_links else None
-        if markup is None or markup.also_linked_title is None or markup.also_linked_url is None:
+        if markup is None:
             return closing
-        note = (
-            f' <small class="also-linked">(also linked in <a href="{escapeHtml(markup.also_linked_url)}">'
-            f"{escapeHtml(markup.also_linked_title)}</a>)</small>"
-        )
-        return closing + note
+        return closing + NOTE_PLACEHOLDER.format(anchor_id=markup.anchor_id)
 
     def image(self, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
         token = _with_site_path(tokens[idx], "src", env)
@@ -185,10 +195,27 @@ def _recording_link(state: StateInline, silent: bool) -> bool:
     if not link_rule(state, silent):
         return False
     if not silent:
-        label_end = state.md.helpers.parseLinkLabel(state, start, True)
-        written = _inline_destination(state.src, label_end + 1, state.posMax)
+        written = _plain_destination(state, first_new)
+        if written is None:
+            label_end = state.md.helpers.parseLinkLabel(state, start, True)
+            written = _inline_destination(state.src, label_end + 1, state.posMax)
         _record_written_href(state.tokens, first_new, written)
     return True
+
+
+def _plain_destination(state: StateInline, first_new: int) -> str | None:
+    """Return the link's `href` when the source ends with `](href)`: then it is the destination as written.
+
+    Most links are written that way, and this check saves parsing the label
+    and destination a second time.
+    """
+    for token in state.tokens[first_new:]:
+        if token.type == "link_open":
+            href = token.attrGet("href")
+            if isinstance(href, str) and href and state.src.endswith(f"]({href})", 0, state.pos):
+                return href
+            return None
+    return None
 
 
 def _inline_destination(source: str, position: int, end: int) -> str | None:
@@ -235,7 +262,15 @@ def markdown_parser() -> MarkdownIt:
 
 
 def parse_markdown(text: str) -> ParsedMarkdown:
-    """Parse a Markdown body; markdown-it line numbers in the tokens count from 0."""
+    """Parse a Markdown body; markdown-it line numbers in the tokens count from 0.
+
+    With markdown-it-pyrs installed, `fastparse` parses it into the same tokens.
+    """
+    from .fastparse import parse_accelerated  # here because fastparse imports this module
+
+    accelerated = parse_accelerated(text)
+    if accelerated is not None:
+        return accelerated
     env: dict[str, Any] = {}
     tokens = markdown_parser().parse(text, env)
     return ParsedMarkdown(tokens, env)

@@ -9,19 +9,28 @@ pages; a *permalink* is the absolute URL (`https://user.github.io/blog/posts/dis
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 from .canonical import LinkKind
 from .frontmatter import Metadata
+from .errors import Diagnostic
 from .linkdates import Month
-from .markdown import Heading, ParsedMarkdown
+from .markdown import Heading, ParsedMarkdown, fill_link_notes
 from .settings import Settings
 
 PostKind = Literal["post", "page"]
+
+
+class BodySource(Protocol):
+    """A store of post bodies rendered earlier, by post fingerprint."""
+
+    def body(self, fingerprint: str) -> str: ...
 
 
 @dataclass(eq=False)
@@ -38,8 +47,10 @@ class Post:
     path: str
     url: str
     permalink: str
-    markdown: ParsedMarkdown
-    """The body's tokens, parsed once by the loader and shared with the link extractor."""
+    markdown: ParsedMarkdown | None
+    """The body's tokens, parsed once by the loader and shared with the link extractor;
+    None once the body is rendered (`distillm.process`), because tokens take far more
+    memory than the HTML."""
     body_line: int
     """1-based file line of the body's first line (markdown-it's line 0)."""
     toc: list[Heading]
@@ -48,10 +59,12 @@ class Post:
     """Minutes, rounded up."""
     tags: list[Tag] = field(default_factory=list)
     """Set when the site is assembled; in front-matter order."""
-    content_html: str = ""
-    """The body as HTML; set by the render stage."""
+    content_markup: str | None = ""
+    """The body as HTML with a placeholder after each link for its "also linked in" note
+    (`markdown.NOTE_PLACEHOLDER`); set when the post is processed. None when the body waits
+    in `body_source` instead of memory. Templates read `content_html`."""
     summary_html: str = ""
-    """HTML for list pages and summary feeds; set by the render stage."""
+    """HTML for list pages and summary feeds; set when the post is processed."""
     previous_post: Post | None = None
     """The next older post; set when the site is assembled."""
     next_post: Post | None = None
@@ -61,7 +74,16 @@ class Post:
     resources: dict[str, Path] = field(default_factory=dict)
     """A page bundle's other files: path relative to the page's folder -> source file."""
     links: list[Link] = field(default_factory=list)
-    """Every link occurrence in the body, in document order; set by the extract stage."""
+    """Every link occurrence in the body, in document order; set when the post is processed."""
+    load_warnings: list[Diagnostic] = field(default_factory=list)
+    """Warnings about the file's front matter, reported whether or not the post is published."""
+    link_warnings: list[Diagnostic] = field(default_factory=list)
+    """Warnings about the body's link lists (such as an impossible date item), reported for published posts."""
+    body_source: BodySource | None = field(default=None, repr=False, compare=False)
+    """The store the body is read from when `content_markup` is None: the cache, by `fingerprint`."""
+    fingerprint: str = ""
+    """A digest of the file's bytes, its path, the settings and distillm's version: what the processed
+    post depends on. Set when the post is processed; it is the post's key in the cache."""
 
     @property
     def title(self) -> str:
@@ -70,6 +92,11 @@ class Post:
     @property
     def date(self) -> datetime | None:
         return self.metadata.date
+
+    @cached_property
+    def timestamp(self) -> float:
+        """The date as seconds since the epoch (0 without a date), for sorting: lists sort posts often."""
+        return self.metadata.date.timestamp() if self.metadata.date else 0.0
 
     @property
     def lastmod(self) -> datetime | None:
@@ -91,7 +118,25 @@ class Post:
 
     @property
     def tokens(self) -> list[Token]:
+        if self.markdown is None:
+            raise ValueError(f"the tokens of {self.source_path} were released after rendering")
         return self.markdown.tokens
+
+    @property
+    def content_html(self) -> str:
+        """The body as HTML, with "also linked in" notes after links that an older post has too."""
+        markup = self.content_markup
+        if markup is None:
+            assert self.body_source is not None, "a post without its body in memory has a body source"
+            markup = self.body_source.body(self.fingerprint)
+        notes = {link.anchor_id: also_linked_note(link.earlier) for link in self.links if link.earlier is not None}
+        return fill_link_notes(markup, notes)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The body source is a database connection, which does not pickle; the code that unpickles sets it again.
+        state = dict(self.__dict__)
+        state["body_source"] = None
+        return state
 
     @property
     def image(self) -> str:
@@ -99,7 +144,7 @@ class Post:
         return self.metadata.image
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Link:
     """One link occurrence in a post's body, with when and where the post curated it."""
 
@@ -127,8 +172,8 @@ class Link:
     kind: LinkKind
     anchor_id: str
     """The link's `id` on its post's page: stable while this URL stays in the post."""
-    source_token: Token = field(repr=False)
-    """The `link_open` token, so the renderer can find this link's anchor id."""
+    source_token: Token | None = field(default=None, repr=False)
+    """The `link_open` token, so the renderer can find this link's anchor id; None once the body is rendered."""
     earlier: Link | None = None
     """The same link in an older post, shown as "also linked in"; set at site level."""
 
@@ -188,6 +233,13 @@ class Site:
     """When this build started, in the site's time zone; `now` for drafts and feeds."""
     links: list[Link] = field(default_factory=list)
     """Every link of every post: posts newest first, each post's links in document order."""
+    publishing_changes_at: datetime | None = None
+    """The next moment a post is due to be published or to expire, which changes the site without an edit."""
+
+    @property
+    def build_year(self) -> int | None:
+        """The year of `build_time`, for copyright lines: a page showing only the year changes once a year."""
+        return self.build_time.year if self.build_time else None
 
     @property
     def title(self) -> str:
@@ -220,3 +272,11 @@ class Site:
     def permalink_for(self, path: str) -> str:
         """Return the absolute URL of a site path."""
         return self.settings.base_url + path.lstrip("/")
+
+
+def also_linked_note(earlier: Link) -> str:
+    """Return the HTML note shown after a link that `earlier`, in an older post, has too."""
+    return (
+        f' <small class="also-linked">(also linked in <a href="{escapeHtml(earlier.url_on_site)}">'
+        f"{escapeHtml(earlier.post.title)}</a>)</small>"
+    )

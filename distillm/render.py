@@ -24,9 +24,9 @@ import jinja2
 
 from . import __version__
 from .errors import ContentError, Diagnostic, display_path
-from .feeds import FeedChannel, PostEntries, absolutize_urls, atom_document, json_feed_document, rss_document
-from .linkpages import LinkPages, link_markup
-from .markdown import html_to_text, render_inline, render_markdown, shorten, syntax_stylesheet
+from .feeds import FeedChannel, PostEntries, atom_document, json_feed_document, rss_document
+from .linkpages import LinkPages
+from .markdown import html_to_text, shorten, syntax_stylesheet
 from .model import Post, Site
 from .sitemap import robots_txt, sitemap_document
 from .urls import output_file, paginated_path
@@ -61,7 +61,7 @@ class OutputFile:
     """The site-wide collections (`SITE_COLLECTIONS`) that the page's templates read."""
 
 
-SITE_COLLECTIONS = frozenset(["posts", "pages", "tags", "links", "build_time"])
+SITE_COLLECTIONS = frozenset(["posts", "pages", "tags", "links", "build_time", "build_year"])
 """Attributes of `site` that change with other posts than the ones a page lists.
 
 A template that reads one of them (a "recent posts" sidebar reading
@@ -190,12 +190,12 @@ class SiteRenderer:
         self.post_versions = post_versions if post_versions is not None else {}
         """Source path -> a number that changes whenever any page could show the post differently;
         planned keys include it. Posts missing here have version 0."""
+        self._post_keys: dict[int, Hashable] = {}
         self.sitemap_pages: list[PageInfo] = []
         """Every planned page that crawlers should index, in planning order."""
 
     def render_all(self) -> Iterator[OutputFile]:
         """Yield every page, feed and generated asset of the site."""
-        self.render_bodies()
         for planned in self.plan_pages():
             yield planned.render()
 
@@ -215,25 +215,17 @@ class SiteRenderer:
         yield from LinkPages(self).plan_all()
         yield PlannedPage(SYNTAX_STYLESHEET, "asset", SYNTAX_STYLESHEET, _syntax_stylesheet_file)
 
-    def render_bodies(self) -> None:
-        """Render each post's Markdown to HTML and its summary; lists and feeds need all of them."""
-        for post in [*self.site.posts, *self.site.pages]:
-            self.render_body(post)
+    def post_key(self, post: Post | None) -> Hashable:
+        """Return the part of a planned key that stands for showing `post`: its source path and version.
 
-    def render_body(self, post: Post) -> None:
-        """Render one post's Markdown to HTML and its summary, with the link markup of its current links."""
-        rendered = render_markdown(post.markdown, self.site.settings.base_path, link_markup(post))
-        post.content_html = rendered.html
-        summary = post.metadata.summary
-        summary_html = f"<p>{render_inline(summary)}</p>\n" if summary else rendered.summary_html
-        # List pages show the summary away from the post, where its relative links would break.
-        post.summary_html = absolutize_urls(summary_html, post.url)
-
-    def post_key(self, post: Post | None) -> tuple[Path, int] | None:
-        """Return the part of a planned key that stands for showing `post`."""
+        Keys are worked out once per post: list and link pages ask for them thousands of times.
+        """
         if post is None:
             return None
-        return (post.source_path, self.post_versions.get(post.source_path, 0))
+        key = self._post_keys.get(id(post))
+        if key is None:
+            key = self._post_keys[id(post)] = (str(post.source_path), self.post_versions.get(post.source_path, 0))
+        return key
 
     def description_of(self, post: Post) -> str:
         """Return the meta description: front matter's, else the start of the summary."""
@@ -437,6 +429,17 @@ def _syntax_stylesheet_file() -> OutputFile:
 def _planned_asset(path: str, content: Callable[[], bytes], key: Hashable) -> PlannedPage:
     """Plan a generated file other than a page or feed, whose content `content()` returns."""
     return PlannedPage(path, "asset", key, lambda: OutputFile(path, content(), "asset"))
+
+
+def collection_versions(site: Site, renderer: SiteRenderer) -> dict[str, Hashable]:
+    """Return a value for each of `SITE_COLLECTIONS` that changes when what it lists changes."""
+    posts = tuple(renderer.post_key(post) for post in site.posts)
+    pages = tuple(renderer.post_key(page) for page in site.pages)
+    versions: dict[str, Hashable] = {"posts": posts, "pages": pages, "tags": posts, "links": posts}
+    versions["build_time"] = site.build_time
+    versions["build_year"] = site.build_year
+    assert set(versions) == SITE_COLLECTIONS
+    return versions
 
 
 def _newest_edit(posts: Sequence[Post]) -> datetime | None:

@@ -17,7 +17,7 @@ import pytest
 from conftest import FIXTURES, SiteFolder, run_distillm
 
 BAD_INPUT = FIXTURES / "bad-input"
-SITE_ENTRIES = ["content", "distillm.toml", "public"]
+SITE_ENTRIES = [".distillm-cache", "content", "distillm.toml", "public"]
 """The site folder's entries after a build: no staging folder or other file may remain."""
 
 
@@ -281,7 +281,9 @@ def test_template_error_fails_and_keeps_output(built, fixture, expected):
     assert _errors(result.stderr) == [expected]
     assert "Traceback" not in result.stderr
     assert _snapshot(built.output) == before
-    assert sorted(path.name for path in built.root.iterdir()) == ["content", "distillm.toml", "public", "templates"]
+    assert sorted(path.name for path in built.root.iterdir()) == [
+        ".distillm-cache", "content", "distillm.toml", "public", "templates"
+    ]
 
 
 def test_strict_turns_warning_into_error(built):

@@ -224,3 +224,22 @@ def test_site_broken_at_start_builds_once_fixed(tmp_path):
     report = session.rebuild(Changes(content=frozenset([broken])))
     assert report is not None and report.full and not report.failed
     assert_same_as_build(session, site, tmp_path)
+
+
+@pytest.mark.parametrize("new_date", ["2024-06-01", "2023-01-01"], ids=["now-newest", "now-oldest"])
+def test_edited_page_first_pass_is_final(session, tmp_path, new_date):
+    session_, site, listener = session
+    older = site.post("older", title="Older", date="2024-04-20", body="- [Evals](https://eugeneyan.com/writing/evals/)\n")
+    rebuild(session_, older)
+    path = site.post("sharing", title="Sharing", date=new_date, body="- [Evals](https://eugeneyan.com/writing/evals/)\n")
+    rebuild(session_, path)
+    listener.events.clear()
+    # A later date: the post's previous version, still in the last rebuild's link index, is now older.
+    edit(site, "content/posts/sharing.md", f"date = {new_date}", f"date = {new_date[:3]}5{new_date[4:]}")
+    report = rebuild(session_, path)
+    assert report.first_written == ["/blog/posts/sharing/"]
+    reloads = [paths for kind, paths in listener.events if kind == "reload"]
+    # The page the first pass wrote, with its "also linked in" note, is not written again.
+    assert reloads[0] == ["/blog/posts/sharing/"]
+    assert all("/blog/posts/sharing/" not in paths for paths in reloads[1:])
+    assert_same_as_build(session_, site, tmp_path)

@@ -33,12 +33,11 @@ import jinja2
 
 from ..build import STATIC_DIR, OutputPlan, find_static_files, plan_output
 from ..errors import ContentError, Diagnostic, DistillmError, display_path
-from ..linklists import extract_post_links
-from ..extract import mark_duplicates
-from ..linkpages import link_markup
-from ..loader import CONTENT_DIR, BUNDLE_INDEX, LoadOptions, assemble_site, find_publishable_files, load_post
-from ..model import Post, Site
-from ..render import SITE_COLLECTIONS, TEMPLATES_DIR, PlannedPage, SiteRenderer, create_environment
+from ..extract import link_earlier_occurrences, mark_duplicates
+from ..loader import CONTENT_DIR, BUNDLE_INDEX, LoadOptions, assemble_site, find_publishable_files, log_warnings
+from ..process import process_files
+from ..model import Link, Post, Site
+from ..render import TEMPLATES_DIR, PlannedPage, SiteRenderer, collection_versions, create_environment
 from ..settings import Settings, load_settings
 from .status import SITE_WIDE, BuildStatus, WarningLog
 
@@ -161,11 +160,13 @@ class SiteSession:
         self.load_errors: dict[Path, list[Diagnostic]] = {}
         self.post_versions: dict[Path, int] = {}
         self._bodies: dict[Path, tuple[Post, Hashable]] = {}
-        """Source path -> the post object whose body was rendered, and its link markup then."""
+        """Source path -> the post object last shown, and the "also linked in" notes of its body then."""
         self._tag_views: dict[Path, Hashable] = {}
         self._link_keys: dict[Path, tuple[frozenset[str], Hashable]] = {}
         """Source path -> the loose keys of the post's links, and the post's title, URL and date then."""
         self._extracted: dict[Path, Post] = {}
+        self._link_index: dict[str, list[Link]] = {}
+        """The links of the last rebuild by loose key, for the edited posts' notes before the site-wide check."""
         self.pages: dict[str, PageRecord] = {}
         """Output path -> record of every rendered file on disk."""
         self.copies: dict[str, tuple[Path, int, int]] = {}
@@ -258,18 +259,23 @@ class SiteSession:
             self.sources = find_publishable_files(self.options.source_dir / CONTENT_DIR)
 
     def _load_files(self, paths: Iterable[Path]) -> None:
+        """Load and process content files, in worker processes when there are many (the first build)."""
         assert self.settings is not None
         content_dir = self.options.source_dir / CONTENT_DIR
+        paths = list(paths)
         for path in paths:
             self.posts.pop(path, None)
             self.load_errors.pop(path, None)
-            with self.warnings.origin(("file", path)):
-                try:
-                    self.posts[path] = load_post(path, content_dir, self.settings)
-                except ContentError as error:
-                    self.load_errors[path] = error.diagnostics
-                except OSError:
-                    pass  # Deleted or renamed away since the event; the next discovery drops it.
+        for processed in process_files(paths, content_dir, self.settings, jobs=None):
+            if processed.missing:
+                continue  # Deleted or renamed away since the event; the next discovery drops it.
+            with self.warnings.origin(("file", processed.path)):
+                if processed.post is None:
+                    self.load_errors[processed.path] = processed.errors
+                    log_warnings(processed.warnings)
+                else:
+                    log_warnings(processed.post.load_warnings)
+                    self.posts[processed.path] = processed.post
 
     def _reload_content(self, changed: frozenset[Path]) -> set[Path]:
         """Reload changed content files; return the source paths of posts loaded again or gone."""
@@ -301,19 +307,37 @@ class SiteSession:
                 loaded=list(self.posts.values()), errors=errors,
             )
         renderer = SiteRenderer(site, self.env, self.post_versions)
+        if reloaded and not force:
+            self._show_edited_posts(site, renderer, reloaded, report, started)
+
         changed_links = self._extract_links(site)
-        self._update_versions(site, renderer, changed_links)
-        collections = _collection_versions(site, renderer)
-        first = self._write_edited_pages(site, reloaded, collections, force, report)
-        if first:
-            report.first_written = first
-            if started is not None:
-                report.first_page_seconds = time.perf_counter() - started
-            self.listener.reload(first)
+        self._update_versions(site, renderer, changed_links, reloaded)
+        collections = collection_versions(site, renderer)
+        self._link_index = _index_links(site)
         with self.warnings.origin(("plan",)):
             plan = plan_output(renderer, find_static_files(self.options.source_dir))
         self._publish(plan, collections, force, report)
         self.site = site
+
+    def _show_edited_posts(
+        self, site: Site, renderer: SiteRenderer, reloaded: set[Path], report: RebuildReport, started: float | None
+    ) -> None:
+        """Write and announce the edited posts' own pages, before the site-wide duplicate check.
+
+        Their "also linked in" notes come from the link index of the last
+        rebuild; the second pass compares them again and rewrites a page if needed.
+        """
+        for post in site.posts:
+            if post.source_path in reloaded:
+                link_earlier_occurrences(post, self._link_index)
+        self._update_versions(site, renderer, set(), only=reloaded)
+        first = self._write_edited_pages(site, reloaded, collection_versions(site, renderer), False, report)
+        if not first:
+            return
+        report.first_written = first
+        if started is not None:
+            report.first_page_seconds = time.perf_counter() - started
+        self.listener.reload(first)
 
     def _extract_links(self, site: Site) -> set[str]:
         """Extract the links of posts loaded since the last rebuild; return the loose keys that came or went."""
@@ -328,10 +352,7 @@ class SiteSession:
             if self._extracted.get(path) is post:
                 continue
             with self.warnings.origin(("links", path)):
-                extracted = extract_post_links(post, self.settings.base_url)
-                for warning in extracted.warnings:
-                    logger.warning("%s", warning)
-            post.links = extracted.links
+                log_warnings(post.link_warnings)
             keys = frozenset(link.loose_key for link in post.links)
             # Other posts' "also linked in" notes name this post's title and URL, and
             # its date decides which post is older, so then every shared link counts.
@@ -346,24 +367,38 @@ class SiteSession:
                 logger.warning("%s", warning)
         return changed
 
-    def _update_versions(self, site: Site, renderer: SiteRenderer, changed_links: set[str]) -> None:
-        """Render the bodies that changed and give a new version to every post that any page shows differently.
+    def _update_versions(
+        self,
+        site: Site,
+        renderer: SiteRenderer,
+        changed_links: set[str],
+        reloaded: set[Path] = frozenset(),
+        only: set[Path] | None = None,
+    ) -> None:
+        """Give a new version to every post that any page shows differently.
 
         A post's body shows "also linked in" notes for links that an older post
         has too, so posts sharing a link with an edited post may change as well.
+        The notes of `reloaded` posts are compared again in any case, because
+        the first pass set them from the last rebuild's link index. `only`
+        limits the work to some posts, for the first pass.
         """
-        sharing = {
-            post.source_path for post in site.posts if any(link.loose_key in changed_links for link in post.links)
-        }
-        for post in [*site.posts, *site.pages]:
+        sharing = set(reloaded)
+        if changed_links:
+            sharing.update(
+                post.source_path for post in site.posts if any(link.loose_key in changed_links for link in post.links)
+            )
+        posts = [*site.posts, *site.pages]
+        if only is not None:
+            posts = [post for post in posts if post.source_path in only]
+        for post in posts:
             path = post.source_path
             changed = False
-            rendered = self._bodies.get(path)
-            if rendered is None or rendered[0] is not post or path in sharing:
-                markup = tuple(link_markup(post).values())
-                if rendered is None or rendered[0] is not post or rendered[1] != markup:
-                    renderer.render_body(post)
-                    self._bodies[path] = (post, markup)
+            shown = self._bodies.get(path)
+            if shown is None or shown[0] is not post or path in sharing:
+                notes = _link_notes(post)
+                if shown is None or shown[0] is not post or shown[1] != notes:
+                    self._bodies[path] = (post, notes)
                     changed = True
             tags = tuple((tag.name, tag.url) for tag in post.tags)
             if self._tag_views.get(path) != tags:
@@ -460,7 +495,7 @@ class SiteSession:
             return
         assert self.site is not None and self.env is not None
         renderer = SiteRenderer(self.site, self.env, self.post_versions)
-        collections = _collection_versions(self.site, renderer)
+        collections = collection_versions(self.site, renderer)
         with self.warnings.origin(("plan",)):
             plan = plan_output(renderer, find_static_files(self.options.source_dir))
         self._publish(plan, collections, False, report)
@@ -512,14 +547,19 @@ class SiteSession:
         return self.base_path + quote(path)
 
 
-def _collection_versions(site: Site, renderer: SiteRenderer) -> dict[str, Hashable]:
-    """Return a value for each of `SITE_COLLECTIONS` that changes when what it lists changes."""
-    posts = tuple(renderer.post_key(post) for post in site.posts)
-    pages = tuple(renderer.post_key(page) for page in site.pages)
-    versions: dict[str, Hashable] = {"posts": posts, "pages": pages, "tags": posts, "links": posts}
-    versions["build_time"] = site.build_time
-    assert set(versions) == SITE_COLLECTIONS
-    return versions
+def _index_links(site: Site) -> dict[str, list[Link]]:
+    """Return the site's links by loose key, each post's in document order."""
+    index: dict[str, list[Link]] = {}
+    for link in site.links:
+        index.setdefault(link.loose_key, []).append(link)
+    return index
+
+
+def _link_notes(post: Post) -> tuple[tuple[str, str, str], ...]:
+    """Return what the "also linked in" notes of a post's body show: anchor id, earlier post's title and URL."""
+    return tuple(
+        (link.anchor_id, link.earlier.post.title, link.earlier.url_on_site) for link in post.links if link.earlier
+    )
 
 
 def _read_versions(reads: frozenset[str], collections: dict[str, Hashable]) -> dict[str, Hashable]:
