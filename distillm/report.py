@@ -14,6 +14,12 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+def format_duration(seconds: float) -> str:
+    """Return a duration as people read it: `8 ms` below a second, `1.25 s` from there on."""
+    milliseconds = round(seconds * 1000)
+    return f"{milliseconds} ms" if milliseconds < 1000 else f"{seconds:.2f} s"
+
+
 @dataclass
 class BuildReport:
     """Counts and timing of a finished build, for its summary line."""
@@ -43,7 +49,7 @@ class BuildReport:
             f"and {plural(self.written['static'] + self.written['asset'], 'static file')}"
         )
         return (
-            f"Built {files} ({posts}, {tags}{details}) in {self.seconds:.2f} s "
+            f"Built {files} ({posts}, {tags}{details}) in {format_duration(self.seconds)} "
             f"into {display_path(self.output_dir)}/"
         )
 

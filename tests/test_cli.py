@@ -12,6 +12,7 @@ import pytest
 
 from conftest import run_distillm
 from distillm import __version__
+from distillm.report import format_duration
 
 
 @pytest.mark.parametrize("arguments", [["--version"], ["build", "--version"]])
@@ -71,10 +72,17 @@ def test_summary_line_counts(site):
     # .nojekyll, and the site's robots.txt, which replaces the generated one.
     assert re.fullmatch(
         r"Built 15 pages, 12 feeds and 6 static files \(2 posts, 2 tags; skipped 1 draft, 1 future\) "
-        rf"in \d+\.\d\d s into {re.escape(str(site.output))}/",
+        rf"in (\d+ ms|\d+\.\d\d s) into {re.escape(str(site.output))}/",
         summary,
     ), summary
 
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"), [(0.0004, "0 ms"), (0.0123, "12 ms"), (0.9994, "999 ms"), (0.9996, "1.00 s"), (12.345, "12.35 s")]
+)
+def test_summary_duration_format(seconds, shown):
+    assert format_duration(seconds) == shown
 
 def test_quiet_prints_nothing_on_success(site):
     site.post("one")

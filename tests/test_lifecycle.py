@@ -16,7 +16,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 PARIS_SETTINGS = DEFAULT_SETTINGS + 'timezone = "Europe/Paris"\n'
-SUMMARY = re.compile(r"^Built .* \((?P<counts>[^)]*)\) in \d+\.\d\d s into public/$")
+SUMMARY = re.compile(r"^Built .* \((?P<counts>[^)]*)\) in (\d+ ms|\d+\.\d\d s) into public/$")
 
 
 def write_lifecycle_posts(site):

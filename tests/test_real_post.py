@@ -55,7 +55,7 @@ def test_build_prints_only_summary(bundled):
     lines = bundled.stderr.strip().splitlines()
     assert len(lines) == 1
     assert re.fullmatch(
-        r"Built \d+ pages, \d+ feeds and \d+ static files \(1 post, 2 tags\) in \d+\.\d\d s into \S+/", lines[0]
+        r"Built \d+ pages, \d+ feeds and \d+ static files \(1 post, 2 tags\) in (\d+ ms|\d+\.\d\d s) into \S+/", lines[0]
     )
 
 
