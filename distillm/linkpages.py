@@ -14,7 +14,6 @@ whole archive, which for 1,000 digests of about 40 links each reaches 40,000.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterator, Sequence
@@ -32,7 +31,7 @@ from .model import Link, Post, Site
 from .urls import output_file, paginated_path
 
 if TYPE_CHECKING:
-    from .render import OutputFile, PlannedPage, SiteRenderer
+    from .render import OutputFile, Paginator, PlannedPage, SiteRenderer
 
 LINKS_PATH = "/links/"
 UNDATED_PATH = "/links/undated/"
@@ -268,24 +267,11 @@ class LinkPages:
             domain = links[0].domain or ""
             yield from self.plan_list(path, f"Links to {domain}", links, "domain", domain=domain)
 
-    def paginate(self, first_path: str, items: Sequence[Any]) -> Iterator[Any]:
-        """Yield one `Paginator` per page of `items`, as the post lists have them."""
-        from .render import Paginator
+    def paginate(self, first_path: str, items: Sequence[Any]) -> list[Paginator]:
+        """Return one `Paginator` per page of `items`, `LINKS_PER_PAGE` to a page."""
+        from .render import paginate
 
-        total_pages = max(1, math.ceil(len(items) / LINKS_PER_PAGE))
-        urls = [self.site.url_for(paginated_path(first_path, n)) for n in range(1, total_pages + 1)]
-        for number in range(1, total_pages + 1):
-            yield Paginator(
-                items=items[(number - 1) * LINKS_PER_PAGE : number * LINKS_PER_PAGE],
-                number=number,
-                total_pages=total_pages,
-                total_items=len(items),
-                first_url=urls[0],
-                last_url=urls[-1],
-                previous_url=urls[number - 2] if number > 1 else None,
-                next_url=urls[number] if number < total_pages else None,
-                page_urls=urls,
-            )
+        return paginate(items, LINKS_PER_PAGE, first_path, self.site.url_for)
 
     def plan(
         self, template: str, title: str, path: str, context: dict[str, Any], links: Sequence[Link], key: Hashable

@@ -145,6 +145,29 @@ class Paginator:
     """The URL of every page of the list, in order; `page_urls[0]` is the first."""
 
 
+def paginate(items: Sequence[Any], per_page: int, first_path: str, url_for: Callable[[str], str]) -> list[Paginator]:
+    """Split `items` into pages of `per_page`: page 1 at `first_path`, then `page/2/`, ...
+
+    An empty list still has one page. `url_for` turns an output path into the page's URL.
+    """
+    total_pages = max(1, math.ceil(len(items) / per_page))
+    page_urls = [url_for(paginated_path(first_path, number)) for number in range(1, total_pages + 1)]
+    return [
+        Paginator(
+            items=items[(number - 1) * per_page : number * per_page],
+            number=number,
+            total_pages=total_pages,
+            total_items=len(items),
+            first_url=page_urls[0],
+            last_url=page_urls[-1],
+            previous_url=page_urls[number - 2] if number > 1 else None,
+            next_url=page_urls[number] if number < total_pages else None,
+            page_urls=page_urls,
+        )
+        for number in range(1, total_pages + 1)
+    ]
+
+
 def format_date(moment: datetime | None) -> str:
     """Format a date as `May 1, 2024`, the same in every locale."""
     if moment is None:
@@ -284,28 +307,15 @@ class SiteRenderer:
 
         `page/1/` redirects to the first page, as in Hugo.
         """
-        per_page = self.site.settings.paginate
-        total_pages = max(1, math.ceil(len(posts) / per_page))
-        page_urls = [self.site.url_for(paginated_path(first_path, n)) for n in range(1, total_pages + 1)]
         tag = extra.get("tag")
         tag_key = (tag.name, tag.url) if tag is not None else None
-        for number in range(1, total_pages + 1):
+        for paginator in paginate(posts, self.site.settings.paginate, first_path, self.site.url_for):
+            number = paginator.number
             path = paginated_path(first_path, number)
-            paginator = Paginator(
-                items=posts[(number - 1) * per_page : number * per_page],
-                number=number,
-                total_pages=total_pages,
-                total_items=len(posts),
-                first_url=page_urls[0],
-                last_url=page_urls[-1],
-                previous_url=page_urls[number - 2] if number > 1 else None,
-                next_url=page_urls[number] if number < total_pages else None,
-                page_urls=page_urls,
-            )
             page_title = title if number == 1 else f"{title} (page {number})"
             info = self.page_info(kind, page_title, path, lastmod=_newest_edit(paginator.items))
             context = {"paginator": paginator, "posts": paginator.items, **extra}
-            key = (total_pages, len(posts), tag_key, tuple(self.post_key(post) for post in paginator.items))
+            key = (paginator.total_pages, len(posts), tag_key, tuple(self.post_key(post) for post in paginator.items))
             yield self.plan_template(template, info, context, key)
         yield self.plan_redirect(f"{first_path}page/1/", first_path)
 
