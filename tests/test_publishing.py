@@ -62,7 +62,7 @@ def test_workflow_build_steps(workflow):
     checkout = steps_using(steps, "actions/checkout")
     setup_python = steps_using(steps, "actions/setup-python")
     configure = steps_using(steps, "actions/configure-pages")
-    install = [step for step in steps if step.get("run") == "python -m pip install ."]
+    install = [step for step in steps if step.get("run") == 'python -m pip install "$DISTILLM_REQUIREMENT"']
     build = [step for step in steps if step.get("run", "").startswith("distillm build --base-url ")]
     upload = steps_using(steps, "actions/upload-pages-artifact")
 
@@ -71,6 +71,10 @@ def test_workflow_build_steps(workflow):
     positions = [steps.index(found[0]) for found in in_order]
     assert positions == sorted(positions)
     assert setup_python[0]["with"]["cache"] == "pip"
+    # A blog keeps its settings in either file, and setup-python fails when no cache file exists.
+    assert setup_python[0]["with"]["cache-dependency-path"].split() == ["pyproject.toml", "distillm.toml"]
+    # This repository installs itself; a blog's own repository names distillm instead.
+    assert workflow["jobs"]["build"]["env"]["DISTILLM_REQUIREMENT"] == "."
     assert f"${{{{ steps.{configure[0]['id']}.outputs.base_url }}}}" in build[0]["run"]
     assert upload[0]["with"]["path"] == "public"
 
