@@ -16,7 +16,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from .errors import ContentError, Diagnostic, DistillmError, display_path
 from .extract import extract_site_links
 from .loader import CONTENT_DIR, LoadOptions, load_site
 from .logs import counting_warnings
-from .model import Site, SkippedPost
+from .model import Site
 from .report import BuildReport, plural
 from .render import TEMPLATES_DIR, THEME_DIR, PlannedPage, SiteRenderer, collection_versions, create_environment
 from .settings import Settings, load_settings

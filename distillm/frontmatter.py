@@ -7,9 +7,8 @@ problem in a file is reported with the line of the offending key.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ import yaml
 from .dates import DATE_FORMS_HINT, InvalidDate, to_aware_datetime
 from .errors import ContentError, Diagnostic, display_path
 from .suggest import closest_match
-from .tomlparse import TomlSyntaxError, find_key_line, parse_toml
+from .tomlparse import TomlSyntaxError, describe_value, find_key_line, parse_toml, value_column
 
 try:  # The C loader is much faster; pure-Python PyYAML builds lack it.
     from yaml import CSafeLoader as _YamlLoader
@@ -124,7 +123,7 @@ def split_source(path: Path, text: str) -> SourceFile:
     values = _parse_toml(path, raw) if kind == "toml" else _parse_yaml(path, raw)
     if not isinstance(values, dict):
         raise ContentError.at(
-            path, f"front matter must be a table of keys and values, got {_describe(values)}", 2 if end > 1 else 1
+            path, f"front matter must be a table of keys and values, got {describe_value(values)}", 2 if end > 1 else 1
         )
     body = "\n".join(lines[end + 1 :])
     return SourceFile(path, kind, values, lines, end, body, end + 2)
@@ -185,20 +184,6 @@ def _unconstructible_scalar(text: str) -> tuple[int, int] | None:
     return None
 
 
-def _describe(value: Any) -> str:
-    """Return `value` as the user would write it in front matter, for messages."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, list):
-        return "[" + ", ".join(_describe(item) for item in value) + "]"
-    return type(value).__name__
-
 
 def read_metadata(source: SourceFile, zone: tzinfo, require_date: bool) -> tuple[Metadata, list[Diagnostic]]:
     """Check the front matter of `source` and return its typed values with every problem.
@@ -218,6 +203,12 @@ def read_metadata(source: SourceFile, zone: tzinfo, require_date: bool) -> tuple
         line = key_line(key) if key else None
         problems.append(Diagnostic(shown_path, message, line if line is not None else 1))
 
+    def value_error(key: str, message: str) -> None:
+        """Report a value of the wrong type or form, at the value's column when the key's line shows it."""
+        line = key_line(key)
+        column = value_column(source.lines[line - 1]) if line is not None and line <= len(source.lines) else None
+        problems.append(Diagnostic(shown_path, message, line if line is not None else 1, column))
+
     for key, value in source.values.items():
         folded = str(key).lower()
         if folded in values:
@@ -230,7 +221,7 @@ def read_metadata(source: SourceFile, zone: tzinfo, require_date: bool) -> tuple
 
     for key in STRING_KEYS:
         if key in values and not isinstance(values[key], str):
-            error(key, f"{key} must be a string, got {_describe(values[key])}")
+            value_error(key, f"{key} must be a string, got {describe_value(values[key])}; quote the value")
     if isinstance(values.get("title"), str):
         metadata.title = values["title"].strip()
     if not metadata.title and "title" not in values:
@@ -246,7 +237,7 @@ def read_metadata(source: SourceFile, zone: tzinfo, require_date: bool) -> tuple
             try:
                 setattr(metadata, key, to_aware_datetime(values[key], zone))
             except InvalidDate:
-                error(key, f"{key} must be a date, got {_describe(values[key])}; {DATE_FORMS_HINT}")
+                value_error(key, f"{key} must be a date, got {describe_value(values[key])}; {DATE_FORMS_HINT}")
     if require_date and "date" not in values:
         error(None, "missing date in front matter; add date = 2024-05-01")
 
@@ -254,13 +245,13 @@ def read_metadata(source: SourceFile, zone: tzinfo, require_date: bool) -> tuple
         if isinstance(values["draft"], bool):
             metadata.draft = values["draft"]
         else:
-            error("draft", f"draft must be true or false, got {_describe(values['draft'])}")
+            value_error("draft", f"draft must be true or false, got {describe_value(values['draft'])}; write true or false, unquoted")
 
     for key in LIST_KEYS:
         if key in values:
             items = _string_list(values[key])
             if items is None:
-                error(key, f"{key} must be a list of strings, got {_describe(values[key])}")
+                value_error(key, f'{key} must be a list of strings, got {describe_value(values[key])}; write a list such as ["nlp", "llm"]')
             elif any(not item.strip() for item in items):
                 error(key, f"{key} contains an empty string; remove it")
             else:

@@ -27,7 +27,7 @@ from markupsafe import Markup
 from .canonical import LINK_KINDS
 from .feeds import FeedChannel, FeedEntry, clean_xml_text, json_feed_document, rss_document
 from .linkdates import Month
-from .model import Link, Post, Site
+from .model import Link, Site
 from .urls import output_file, paginated_path
 
 if TYPE_CHECKING:

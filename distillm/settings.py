@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from .errors import ContentError, Diagnostic, display_path
 from .suggest import closest_match
-from .tomlparse import TomlSyntaxError, find_key_line, parse_toml
+from .tomlparse import TomlSyntaxError, describe_value, find_key_line, parse_toml, value_column
 
 logger = logging.getLogger(__name__)
 
@@ -230,9 +230,10 @@ def load_settings(source_dir: Path, base_url: str | None = None) -> Settings:
     problems: list[Diagnostic] = []
     shown_path = display_path(source.path)
 
-    def report(message: str, key: str | None = None) -> None:
+    def report(message: str, key: str | None = None, at_value: bool = False) -> None:
         line = find_key_line(source.lines, key, source.first_line) if key else None
-        problems.append(Diagnostic(shown_path, message, line or (source.first_line + 1)))
+        column = value_column(source.lines[line - 1]) if at_value and line is not None else None
+        problems.append(Diagnostic(shown_path, message, line or (source.first_line + 1), column))
 
     for key in values:
         if key not in _CHECKS:
@@ -247,8 +248,12 @@ def load_settings(source_dir: Path, base_url: str | None = None) -> Settings:
     for key, check in _CHECKS.items():
         if key in values:
             problem = check(values[key])
-            if problem is not None:
-                report(f"{key} {problem}", key)
+            if problem is None:
+                continue
+            if "got " in problem or problem.startswith("is "):
+                report(f"{key} {problem}", key, at_value=True)
+            else:
+                report(f"{key} {problem}, got {describe_value(values[key])}", key, at_value=True)
     if problems:
         raise ContentError(problems)
 

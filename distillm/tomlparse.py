@@ -8,9 +8,11 @@ where the text sits in the user's file.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 if sys.version_info >= (3, 11):
@@ -19,6 +21,8 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 _POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
+
+_DATE_HINT = "write dates as 2024-05-01 or 2024-05-01T09:00:00+02:00"
 
 # tomllib's message (its start) -> our wording and what to do next.
 _HINTS: list[tuple[str, str, str]] = [
@@ -37,8 +41,11 @@ _HINTS: list[tuple[str, str, str]] = [
         "put one key = value on each line, and quote strings",
     ),
     ("Invalid value", "invalid value", 'quote strings ("...") and write dates as 2024-05-01'),
-    ("Invalid date or datetime", "invalid date", "write dates as 2024-05-01 or 2024-05-01T09:00:00+02:00"),
+    ("Invalid date or datetime", "invalid date", _DATE_HINT),
 ]
+# An unquoted value that starts like a date. tomllib reads `2026-13-45` as the number
+# 2026 followed by stray text, so its own message does not mention a date.
+_DATE_LIKE_VALUE = re.compile(r"^\s*[\w.\"'-]+\s*=\s*(?P<value>\d{4}[-/.][^\s#,\]}]*)")
 
 
 @dataclass(frozen=True)
@@ -86,12 +93,27 @@ def _describe(error: tomllib.TOMLDecodeError, text: str) -> TomlSyntaxError:
         line, column = int(position.group(1)), int(position.group(2))
     else:
         line, column = _last_content_line(text), None
+    bad_date = _bad_date(text, line)
+    if bad_date is not None and (column is None or column <= bad_date[1] + len(bad_date[0])):
+        value, date_column = bad_date
+        return TomlSyntaxError(line, date_column, f'invalid date "{value}"; {_DATE_HINT}')
     wording, hint = reason[:1].lower() + reason[1:], "see https://toml.io for the syntax"
     for start, known_wording, known_hint in _HINTS:
         if reason.startswith(start):
             wording, hint = known_wording, known_hint
             break
     return TomlSyntaxError(line, column, f"invalid TOML: {wording}; {hint}")
+
+
+def _bad_date(text: str, line: int) -> tuple[str, int] | None:
+    """Return the unquoted date-like value on `line` and its 1-based column, if the line has one."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    match = _DATE_LIKE_VALUE.match(lines[line - 1])
+    if match is None:
+        return None
+    return match["value"], match.start("value") + 1
 
 
 def _last_content_line(text: str) -> int:
@@ -117,3 +139,30 @@ def find_key_line(lines: list[str], key: str, start: int = 0, stop: int | None =
         if pattern.match(lines[index]):
             return index + 1
     return None
+
+
+def describe_value(value: Any) -> str:
+    """Return `value` as the user would write it in TOML, for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "[" + ", ".join(describe_value(item) for item in value) + "]"
+    return type(value).__name__
+
+
+# The key and separator of a `key = value` (TOML) or `key: value` (YAML) line, up to the value.
+_BEFORE_VALUE = re.compile(r"""^\s*(?:"[^"]*"|'[^']*'|[^\s=:]+)\s*[=:][ \t]*""")
+
+
+def value_column(line: str) -> int | None:
+    """Return the 1-based column where the value of a one-line `key = value` starts, if there is one."""
+    match = _BEFORE_VALUE.match(line)
+    if match is None or match.end() >= len(line.rstrip()):
+        return None
+    return match.end() + 1

@@ -103,7 +103,7 @@ class DigestWriter:
             ["1. first", f"2. {self.link()}", "", "10) ten", ""],
             ["```python title=\"x.py\"", 'print("<b> -- \'q\'")', "```", ""],
             ["    indented code", "    block", ""],
-            [f"Line with a hard break  ", f"and {self.link()}\\", "and an escape."],
+            ["Line with a hard break  ", f"and {self.link()}\\", "and an escape."],
             ["***", "", "Setext heading", "--------------", ""],
             [f"Text <span class=\"x\">{self.words(1, 3)}</span> &amp; &copy; <!-- note --> ~~old~~ new.", ""],
         ]

@@ -84,14 +84,14 @@ POST_CASES = [
     (
         "front-matter-wrong-types.md",
         [
-            "{path}:4: error: tags must be a list of strings, got 3",
-            '{path}:5: error: draft must be true or false, got "yes"',
+            '{path}:4:8: error: tags must be a list of strings, got 3; write a list such as ["nlp", "llm"]',
+            '{path}:5:9: error: draft must be true or false, got "yes"; write true or false, unquoted',
         ],
     ),
     (
         "front-matter-unknown-date.md",
         [
-            '{path}:3: error: date must be a date, got "1st of May 2024"; '
+            '{path}:3:8: error: date must be a date, got "1st of May 2024"; '
             "write 2024-05-01, 2024-05-01T09:30:00 or 2024-05-01T09:30:00+02:00"
         ],
     ),

@@ -141,6 +141,21 @@ CASES = [
         ['{path}:4:11: error: invalid TOML: invalid value; quote strings ("...") and write dates as 2024-05-01'],
     ),
     (
+        "impossible-date",
+        '+++\ntitle = "T"\ndate = 2026-13-45\n+++\n',
+        ['{path}:3:8: error: invalid date "2026-13-45"; write dates as 2024-05-01 or 2024-05-01T09:00:00+02:00'],
+    ),
+    (
+        "date-with-slashes",
+        '+++\ntitle = "T"\ndate   =   2026/12/01 # first of December\n+++\n',
+        ['{path}:3:12: error: invalid date "2026/12/01"; write dates as 2024-05-01 or 2024-05-01T09:00:00+02:00'],
+    ),
+    (
+        "date-then-text",
+        '+++\ntitle = "T"\ndate = 2024-05-01 noon\n+++\n',
+        ["{path}:3:19: error: invalid TOML: unexpected text after a value; put one key = value on each line, and quote strings"],
+    ),
+    (
         "repeated-key",
         '+++\ntitle = "T"\ndate = 2024-01-02\ntitle = "U"\n+++\n',
         # tomllib notices the repeat at the end of the document, so no column is known.
@@ -180,24 +195,33 @@ CASES = [
         "wrong-types",
         '+++\ntitle = 3\ndate = 2024-01-02\ntags = 3\ndraft = "yes"\naliases = [1]\n+++\n',
         [
-            "{path}:2: error: title must be a string, got 3",
-            "{path}:4: error: tags must be a list of strings, got 3",
-            '{path}:5: error: draft must be true or false, got "yes"',
-            "{path}:6: error: aliases must be a list of strings, got [1]",
+            "{path}:2:9: error: title must be a string, got 3; quote the value",
+            '{path}:4:8: error: tags must be a list of strings, got 3; write a list such as ["nlp", "llm"]',
+            '{path}:5:9: error: draft must be true or false, got "yes"; write true or false, unquoted',
+            '{path}:6:11: error: aliases must be a list of strings, got [1]; write a list such as ["nlp", "llm"]',
+        ],
+    ),
+    (
+        "wrong-types-yaml",
+        "---\ntitle: T\ndate: 2024-01-02\ndraft:   maybe\ntags:\n  - [a]\n---\n",
+        [
+            '{path}:4:10: error: draft must be true or false, got "maybe"; write true or false, unquoted',
+            # The value starts on the next line, so only the key's line is known.
+            '{path}:5: error: tags must be a list of strings, got [["a"]]; write a list such as ["nlp", "llm"]',
         ],
     ),
     (
         "bad-date",
         '+++\ntitle = "T"\ndate = "May 1st, 2024"\n+++\n',
         [
-            '{path}:3: error: date must be a date, got "May 1st, 2024"; '
+            '{path}:3:8: error: date must be a date, got "May 1st, 2024"; '
             "write 2024-05-01, 2024-05-01T09:30:00 or 2024-05-01T09:30:00+02:00"
         ],
     ),
     (
         "time-only",
         '+++\ntitle = "T"\ndate = 09:30:00\n+++\n',
-        ['{path}:3: error: date must be a date, got time; write 2024-05-01, 2024-05-01T09:30:00 or 2024-05-01T09:30:00+02:00'],
+        ['{path}:3:8: error: date must be a date, got time; write 2024-05-01, 2024-05-01T09:30:00 or 2024-05-01T09:30:00+02:00'],
     ),
     (
         "empty-title",

@@ -158,7 +158,7 @@ def test_content_error_exits_1(site):
     site.write("content/posts/bad.md", "+++\ntitle = 3\ndate = 2024-05-01\n+++\n- [A](https://a.example/)\n")
     result = run_distillm("links", "--source", ".", cwd=site.root)
     assert result.returncode == 1
-    assert result.stderr.splitlines()[0] == "content/posts/bad.md:2: error: title must be a string, got 3"
+    assert result.stderr.splitlines()[0] == "content/posts/bad.md:2:9: error: title must be a string, got 3; quote the value"
     assert result.stdout == ""
 
 

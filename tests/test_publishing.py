@@ -114,5 +114,6 @@ def test_invalid_cname_is_reported(site):
 
     assert result.returncode == 1
     assert result.stderr.splitlines()[0].endswith(
-        "distillm.toml:4: error: cname must be a domain name such as \"blog.example.org\", without https:// or a path"
+        "distillm.toml:4:9: error: cname must be a domain name such as \"blog.example.org\", without https:// or a path, "
+        'got "https://blog.example.org/"'
     )

@@ -64,12 +64,13 @@ def test_every_settings_problem_listed(site):
     assert _errors(result) == [
         f'{path}:2: error: unknown setting "paginte"; did you mean "paginate"?',
         f'{path}:1: error: missing setting "base_url" in distillm.toml; add base_url = "..."',
-        f"{path}:1: error: title must be a string",
-        f'{path}:4: error: language must be a language tag such as "en" or "pt-BR"',
-        f'{path}:3: error: timezone is not a known time zone: "Europe/Pari"; did you mean "Europe/Paris"?',
-        f"{path}:7: error: paginate must be a whole number of 1 or more",
-        f'{path}:5: error: feed_content must be "full" or "summary"',
-        f'{path}:6: error: cname must be a domain name such as "blog.example.org", without https:// or a path',
+        f"{path}:1:9: error: title must be a string, got 3",
+        f'{path}:4:12: error: language must be a language tag such as "en" or "pt-BR", got "English!"',
+        f'{path}:3:12: error: timezone is not a known time zone: "Europe/Pari"; did you mean "Europe/Paris"?',
+        f"{path}:7:12: error: paginate must be a whole number of 1 or more, got 0",
+        f'{path}:5:16: error: feed_content must be "full" or "summary", got "everything"',
+        f'{path}:6:9: error: cname must be a domain name such as "blog.example.org", without https:// or a path, '
+        'got "https://blog.example.org"',
     ]
 
 
@@ -88,7 +89,8 @@ def test_invalid_base_url_setting(site, base_url):
     result = site.build()
     assert result.returncode == 1
     assert len(_errors(result)) == 1
-    assert _errors(result)[0].startswith(f"{path}:2: error: base_url must")
+    assert _errors(result)[0].startswith(f"{path}:2:12: error: base_url must")
+    assert _errors(result)[0].endswith(f', got "{base_url}"')
 
 
 def test_base_url_flag_replaces_setting(site):
