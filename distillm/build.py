@@ -107,8 +107,11 @@ def build_site(options: BuildOptions) -> BuildReport:
         # The site lives until the end of the build: spare it the garbage collector's scans,
         # which also keeps forked render workers from copying its memory.
         gc.freeze()
-        for skipped in site.skipped:
-            logger.debug("skipped %s: %s: %s", display_path(skipped.source_path), skipped.reason, skipped.detail)
+        skipped_lines = [
+            f"skipped {display_path(skipped.source_path)}: {skipped.reason}: {skipped.detail}" for skipped in site.skipped
+        ]
+        for line in skipped_lines:
+            logger.debug("%s", line)
         report = BuildReport(
             output_dir, len(site.posts), len(site.tags), skipped=Counter(post.reason for post in site.skipped)
         )
@@ -120,7 +123,15 @@ def build_site(options: BuildOptions) -> BuildReport:
                 f"{display_path(output_dir)}/ was left as it was"
             )
         report.unchanged = writer.reused
-        writer.commit({**facts, "inputs": fingerprint, "warnings": warnings.messages, "counts": report.counts()})
+        writer.commit(
+            {
+                **facts,
+                "inputs": fingerprint,
+                "warnings": warnings.messages,
+                "skipped": skipped_lines,
+                "counts": report.counts(),
+            }
+        )
     report.seconds = time.perf_counter() - started
     return report
 

@@ -2,10 +2,11 @@
 
 A build records in its manifest a digest of its inputs: content, templates,
 static files, settings, options and distillm itself. It also records its
-warnings, its counts, and the moment until which its output stays right (the
-next post to be published or to expire). A later build with the same digest,
-before that moment, over an output folder nobody touched, has nothing to do:
-it prints the same warnings and summary and writes nothing.
+warnings, the posts it skipped, its counts, and the moment until which its
+output stays right (the next post to be published or to expire). A later
+build with the same digest, before that moment, over an output folder nobody
+touched, has nothing to do. It prints the same warnings, skipped posts (with
+`-v`) and summary, and writes nothing.
 
 This module imports nothing heavy (no Jinja, no markdown-it), so such a
 build costs little more than reading the sources.
@@ -101,6 +102,8 @@ def unchanged_build(inputs: BuildInputs, output_dir: Path, strict: bool) -> Buil
         return None
     for line in warnings:
         logger.warning("%s", line)
+    for line in facts.get("skipped", []):
+        logger.debug("%s", line)
     report = BuildReport.from_counts(output_dir, counts)
     report.unchanged = len(manifest.files)
     report.seconds = time.perf_counter() - started

@@ -46,18 +46,35 @@ def test_unpublished_posts_are_skipped(site):
     }
 
 
+SKIPPED_LINES = [
+    "skipped content/posts/gone.md: expired: expirydate 2001-02-03 05:05 Europe/Paris is not after now",
+    "skipped content/posts/later.md: future: 2999-05-02 09:00 Europe/Paris is after now",
+    "skipped content/posts/scheduled.md: future: 2999-01-01 01:00 Europe/Paris is after now",
+    "skipped content/posts/unfinished.md: draft: draft = true",
+]
+
+
 def test_verbose_lists_skipped_posts_with_reasons(site):
     write_lifecycle_posts(site)
 
     result = run_distillm("build", "-v", cwd=site.root)
 
     skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped ")]
-    assert skipped == [
-        "skipped content/posts/gone.md: expired: expirydate 2001-02-03 05:05 Europe/Paris is not after now",
-        "skipped content/posts/later.md: future: 2999-05-02 09:00 Europe/Paris is after now",
-        "skipped content/posts/scheduled.md: future: 2999-01-01 01:00 Europe/Paris is after now",
-        "skipped content/posts/unfinished.md: draft: draft = true",
-    ]
+    assert skipped == SKIPPED_LINES
+
+
+def test_verbose_lists_skipped_posts_when_nothing_changed(site):
+    write_lifecycle_posts(site)
+    assert run_distillm("build", cwd=site.root).returncode == 0
+
+    result = run_distillm("build", "-v", cwd=site.root)
+
+    assert result.returncode == 0, result.stderr
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped ")]
+    assert skipped == SKIPPED_LINES
+    assert "files unchanged) in " in result.stderr.splitlines()[-1]
+    quiet = run_distillm("build", cwd=site.root)
+    assert not any(line.startswith("skipped ") for line in quiet.stderr.splitlines())
 
 
 @pytest.mark.parametrize(
