@@ -70,7 +70,9 @@ def post_text(title: str, now: datetime) -> str:
         f"+++\n{front_matter}+++\n\n"
         f"## What happened in {month_name} {year}?\n\n"
         f"- {month_name} 1st\n"
-        "  - [Title of the page, as the page gives it](https://example.org/)\n"
+        # `.example` is a reserved top-level domain (RFC 2606): the placeholder is never the
+        # site's own host, and its name never resolves, so `check --external` flags it.
+        "  - [Title of the page, as the page gives it](https://page.example/)\n"
     )
 
 

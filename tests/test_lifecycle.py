@@ -139,6 +139,8 @@ def test_new_writes_draft_post(site):
     previous = values["date"].replace(day=1) - timedelta(days=1)
     assert body.splitlines()[1] == f"## What happened in {previous:%B} {previous.year}?"
     assert body.splitlines()[3] == f"- {previous:%B} 1st"
+    # A placeholder on a reserved domain, which no site's base URL can share.
+    assert body.splitlines()[4] == "  - [Title of the page, as the page gives it](https://page.example/)"
 
 
 def test_new_post_builds_only_with_drafts(site):
