@@ -11,7 +11,7 @@ from conftest import RAW_REAL_POST, REPO_ROOT, SiteFolder, run_distillm
 
 REPAIRED_POST = REPO_ROOT / "content/posts/distillm-03.md"
 BROKEN_BODY_LINK = (
-    "content/posts/distillm-03.md:86: error: broken link to /posts/distillm-01/: "
+    "content/posts/distillm-03.md:86:67: error: broken link to /posts/distillm-01/: "
     "the built site has no page or file there; correct the link"
 )
 MOJIBAKE_HINT = "run distillm check --fix-text to repair it"
@@ -145,11 +145,11 @@ def test_anchors_and_relative_links_checked(site):
     assert result.returncode == 1
     path = "content/posts/one.md"
     assert _errors(result.stderr) == [
-        f'{path}:7: error: broken link to #nowhere: its page has no element with id "nowhere"; correct the link',
-        f'{path}:9: error: broken link to /posts/two/#part-z: its page has no element with id "part-z"; '
+        f'{path}:7:37: error: broken link to #nowhere: its page has no element with id "nowhere"; correct the link',
+        f'{path}:9:69: error: broken link to /posts/two/#part-z: its page has no element with id "part-z"; '
         "correct the link",
-        f"{path}:11: error: broken link to ../three/: the built site has no page or file there; correct the link",
-        f"{path}:11: error: broken link to /css/nothing.css: the built site has no page or file there; correct the link",
+        f"{path}:11:8: error: broken link to ../three/: the built site has no page or file there; correct the link",
+        f"{path}:11:62: error: broken link to /css/nothing.css: the built site has no page or file there; correct the link",
     ]
 
 
@@ -160,7 +160,7 @@ def test_raw_html_link_found_in_source(site):
 
     assert result.returncode == 1
     assert _lines(result.stderr)[0] == (
-        "content/posts/one.md:7: error: broken link to /posts/missing/: the built site has no page or file there; correct the link"
+        "content/posts/one.md:7:17: error: broken link to /posts/missing/: the built site has no page or file there; correct the link"
     )
 
 
@@ -191,7 +191,7 @@ def test_links_under_sub_path_base_url(site):
 
     assert result.returncode == 1
     assert _errors(result.stderr) == [
-        "content/posts/one.md:5: error: broken link to /posts/nothing/: the built site has no page or file there; correct the link"
+        "content/posts/one.md:5:34: error: broken link to /posts/nothing/: the built site has no page or file there; correct the link"
     ]
 
 

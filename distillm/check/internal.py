@@ -28,6 +28,8 @@ class _Place:
     written: str
     """The link as written there."""
     in_content: bool
+    column: int | None = None
+    """Where `written` starts in the line, when it appears there as it is."""
 
 
 def internal_link_problems(site: Site, built_dir: Path, output_dir: Path) -> list[Diagnostic]:
@@ -56,7 +58,7 @@ def _target_problems(occurrences: list[tuple[UnresolvedLink, _Place]]) -> list[D
     in_content = list(dict.fromkeys(place for _, place in occurrences if place.in_content))
     if in_content:
         return [
-            Diagnostic(place.path, f"broken link to {place.written}: {reason}; correct the link", place.line)
+            Diagnostic(place.path, f"broken link to {place.written}: {reason}; correct the link", place.line, place.column)
             for place in in_content
         ]
     first = occurrences[0][1]
@@ -79,12 +81,14 @@ def _place_in_content(post: Post | None, unresolved: UnresolvedLink, base_path: 
     shown = display_path(post.source_path)
     link = _link_with_anchor(post.links, unresolved.link.element_id)
     if link is not None:
-        return _Place(shown, link.line, link.url, True)
+        return _Place(shown, link.line, link.url, True, _column_in_line(post.source_path, link.line, link.url))
     # Raw HTML links are not in the link database: find them in the source, as written.
     value = unresolved.link.value
     written = "/" + value[len(base_path) :] if value.startswith(base_path) and base_path != "/" else value
     line = _line_containing(post.source_path, post.body_line, [value, written])
-    return _Place(shown, line, written, True) if line is not None else None
+    if line is None:
+        return None
+    return _Place(shown, line, written, True, _column_in_line(post.source_path, line, written))
 
 
 def _link_with_anchor(links: list[Link], anchor_id: str | None) -> Link | None:
@@ -100,3 +104,12 @@ def _line_containing(source_path: Path, body_line: int, needles: list[str]) -> i
         if any(needle in lines[number - 1] for needle in needles):
             return number
     return None
+
+
+def _column_in_line(source_path: Path, line: int, text: str) -> int | None:
+    """Return the 1-based column where `text` first appears in a line of a content file, if it does."""
+    lines = source_path.read_text(encoding="utf-8").splitlines()
+    if not text or not 1 <= line <= len(lines):
+        return None
+    index = lines[line - 1].find(text)
+    return index + 1 if index >= 0 else None
