@@ -29,7 +29,7 @@ class _Place:
     """The link as written there."""
     in_content: bool
     column: int | None = None
-    """Where `written` starts in the line, when it appears there as it is."""
+    """The 1-based column of `written` in the line, when it appears there as written."""
 
 
 def internal_link_problems(site: Site, built_dir: Path, output_dir: Path) -> list[Diagnostic]:
