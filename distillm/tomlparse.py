@@ -23,6 +23,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 _POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 
 _DATE_HINT = "write dates as 2024-05-01 or 2024-05-01T09:00:00+02:00"
+_REPEATS = ("Cannot overwrite a value", "Cannot declare")
 
 # tomllib's message (its start) -> our wording and what to do next.
 _HINTS: list[tuple[str, str, str]] = [
@@ -59,6 +60,10 @@ class TomlSyntaxError(Exception):
 
 def parse_toml(text: str) -> dict[str, Any]:
     """Parse `text` as TOML, raising `TomlSyntaxError` with a position and a hint."""
+    if not text.endswith("\n"):
+        # A front-matter block ends without a line end. tomllib reports an error on that
+        # last line "at end of document", with no column, unless a line end follows it.
+        text += "\n"
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -102,6 +107,9 @@ def _describe(error: tomllib.TOMLDecodeError, text: str) -> TomlSyntaxError:
         if reason.startswith(start):
             wording, hint = known_wording, known_hint
             break
+    if reason.startswith(_REPEATS) and column is not None:
+        # tomllib notices a repeat at the end of its line; the repeated key starts the line.
+        column = _first_character_column(text, line)
     return TomlSyntaxError(line, column, f"invalid TOML: {wording}; {hint}")
 
 
@@ -114,6 +122,15 @@ def _bad_date(text: str, line: int) -> tuple[str, int] | None:
     if match is None:
         return None
     return match["value"], match.start("value") + 1
+
+
+def _first_character_column(text: str, line: int) -> int | None:
+    """Return the 1-based column of the first character that is not white space on `line`."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines) or not lines[line - 1].strip():
+        return None
+    content = lines[line - 1]
+    return len(content) - len(content.lstrip()) + 1
 
 
 def _last_content_line(text: str) -> int:

@@ -141,6 +141,11 @@ CASES = [
         ['{path}:4:11: error: invalid TOML: invalid value; quote strings ("...") and write dates as 2024-05-01'],
     ),
     (
+        "unterminated-last-line",
+        '+++\ndate = 2024-01-02\ntitle = "T\n+++\n',
+        ["{path}:3:11: error: invalid TOML: unterminated string; close the quote on the same line"],
+    ),
+    (
         "impossible-date",
         '+++\ntitle = "T"\ndate = 2026-13-45\n+++\n',
         ['{path}:3:8: error: invalid date "2026-13-45"; write dates as 2024-05-01 or 2024-05-01T09:00:00+02:00'],
@@ -158,8 +163,7 @@ CASES = [
     (
         "repeated-key",
         '+++\ntitle = "T"\ndate = 2024-01-02\ntitle = "U"\n+++\n',
-        # tomllib notices the repeat at the end of the document, so no column is known.
-        ["{path}:4: error: invalid TOML: repeated key; keep only one of the two values"],
+        ["{path}:4:1: error: invalid TOML: repeated key; keep only one of the two values"],
     ),
     (
         "broken-yaml",
