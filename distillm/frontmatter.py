@@ -140,13 +140,18 @@ def _parse_yaml(path: Path, text: str) -> Any:
     try:
         values = yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        if error.context == "while scanning a quoted scalar" and error.context_mark is not None:
+            # PyYAML reads on to the end of the block looking for the closing quote; the
+            # place to fix is the opening one.
+            mark = error.context_mark
+            message = "invalid YAML: unterminated string; close the quote"
+        else:
+            mark = error.problem_mark or error.context_mark
+            problem = (error.problem or error.context or "syntax error").strip()
+            message = f"invalid YAML: {problem}; check the indentation, and quote values that contain ': '"
         line = mark.line + 2 if mark else 1
         column = mark.column + 1 if mark else None
-        problem = (error.problem or error.context or "syntax error").strip()
-        raise ContentError.at(
-            path, f"invalid YAML: {problem}; check the indentation, and quote values that contain ': '", line, column
-        ) from error
+        raise ContentError.at(path, message, line, column) from error
     except yaml.YAMLError as error:
         raise ContentError.at(path, f"invalid YAML: {error}", 1) from error
     except ValueError as error:

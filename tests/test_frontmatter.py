@@ -171,6 +171,11 @@ CASES = [
         ["{path}:5:1: error: invalid YAML: did not find expected ',' or ']'; check the indentation, and quote values that contain ': '"],
     ),
     (
+        "unterminated-yaml-string",
+        '---\ntitle: "DistiLLM 04\ndate: 2024-01-02\n---\n',
+        ["{path}:2:8: error: invalid YAML: unterminated string; close the quote"],
+    ),
+    (
         "unclosed",
         '+++\ntitle = "T"\ndate = 2024-01-02\n\nBody without the closing line.\n',
         ["{path}:1:1: error: front matter opened with +++ is not closed; add a +++ line after its last key"],
