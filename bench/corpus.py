@@ -2,10 +2,11 @@
 
     python bench/corpus.py --posts 1000 --seed 1 --output /tmp/corpus
 
-Each post looks like the blog's real digests: TOML front matter, a month
-heading over 8-15 dated items with 2-5 nested links each, escaped brackets,
-bold links, notes, an undated section, prose with a fenced code block, and
-8-10 KB of text. The same arguments always write the same bytes.
+Each post looks like the blog's real digests. It has TOML front matter and
+a month heading over 8-15 dated items with 2-5 nested links each. Its links
+include escaped brackets and bold text, and notes, an undated section and
+prose with a fenced code block follow, for 8-10 KB of text. The same
+arguments always write the same bytes.
 """
 
 from __future__ import annotations

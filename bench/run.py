@@ -2,13 +2,14 @@
 
     python bench/run.py --posts 100 --posts 1000 --runs 5
 
-For each corpus size it writes a corpus (bench/corpus.py), times the floor
-(bench/floor.py), then times `distillm build` in four situations: a cold
-build (no output, no cache), a rebuild with no change, a rebuild after
-editing one post, and a rebuild after editing one template. Every figure is
-the median wall time of `--runs` runs of a fresh process, so interpreter
-start-up counts for both sides. Peak memory is the largest total resident
-set of the build's process tree, sampled every 20 ms (Linux only).
+For each corpus size it writes a corpus (bench/corpus.py) and times the
+floor (bench/floor.py). It then times `distillm build` in four situations:
+a cold build (no output, no cache), a rebuild with no change, a rebuild
+after editing one post, and a rebuild after editing one template. Last, it
+times a serve rebuild after a one-post edit (bench/serve_rebuild.py). Every
+build figure is the median wall time of `--runs` runs of a fresh process, so
+interpreter start-up counts for both sides. Peak memory is the largest total
+resident set of the build's process tree, sampled every 20 ms (Linux only).
 """
 
 from __future__ import annotations

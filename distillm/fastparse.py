@@ -311,7 +311,7 @@ def _check_lazy_lines(text: str) -> None:
 
 
 def _follows_quote_text(lines: list[str], number: int) -> bool:
-    """Whether the lines above `number`, up to a blank line, include a block-quote line."""
+    """Return whether the lines above `number`, up to a blank line, include a block-quote line."""
     for line in reversed(lines[:number]):
         if not line.strip():
             return False

@@ -150,7 +150,7 @@ class _LinkWalker:
         link_date = self.current_date()
         period = self.heading_period() or (Month.of(link_date) if link_date else None)
         link = Link(
-            # A site holds hundreds of thousands of links: share equal strings instead of keeping copies.
+            # A site can have hundreds of thousands of links, so equal strings are shared, not copied.
             url=url,
             canonical_url=url if canonical == url else canonical,
             loose_key=key,

@@ -134,7 +134,7 @@ class _Context:
         return line
 
     def is_blank(self, line: str, number: int) -> bool:
-        """Whether markdown-it treats line `number` as empty: only spaces and tabs after its quote markers.
+        """Return whether markdown-it treats line `number` as empty: only spaces and tabs after its quote markers.
 
         Only a block quote's own lines lose their markers; after its end a `>` is text.
         """
@@ -380,7 +380,7 @@ class _Converter:
         return line + 1 < len(self.source.line_starts)
 
     def continues_html(self, line: int, context: _Context) -> bool:
-        """Whether an unclosed HTML block continues at `line`: blank, or indented to its container's content."""
+        """Return whether an unclosed HTML block continues at `line`: blank, or indented to its container's content."""
         text = context.strip_quotes(self.source.line(line), len(context.quote_ends))
         return not text.strip(" \t") or len(text) - len(text.lstrip(" ")) >= context.indent
 
@@ -673,7 +673,7 @@ def _cell_contents(row: str) -> list[str]:
 
 
 def _is_unclosed_html(content: str) -> bool:
-    """Whether an HTML block of kinds 1 to 5 (`<pre`, `<!--`, ...) lacks its closing sequence."""
+    """Return whether an HTML block of kinds 1 to 5 (`<pre`, `<!--`, ...) lacks its closing sequence."""
     first_line = content.split("\n", 1)[0].lstrip(" \t")
     for opening, closing, _ in HTML_SEQUENCES[:5]:
         if opening.search(first_line):

@@ -120,7 +120,7 @@ def _still_valid(until: Any) -> bool:
 
 
 def _output_intact(output_dir: Path, manifest: Manifest) -> bool:
-    """Whether the output folder contains exactly the manifest's files, each with its recorded size and time."""
+    """Return whether the output folder contains exactly the manifest's files, each with its recorded size and time."""
     found = set()
     for folder, _, names in os.walk(output_dir):
         for name in names:

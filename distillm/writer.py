@@ -147,7 +147,7 @@ class OutputWriter:
         self.previous = Manifest({}, {})
         """The manifest of the output folder as the build found it."""
         self.records: dict[str, FileRecord] = {}
-        """What the new manifest records, by output file."""
+        """The records of the new manifest, by output file."""
         self.staged: set[str] = set()
         """Files written into the staging folder, to publish."""
         self.reused = 0
