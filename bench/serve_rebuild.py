@@ -4,10 +4,10 @@
 
 Runs a serve session in this process over SITE_DIR, a corpus written by
 bench/corpus.py, and edits the post in the middle of the site `--edits`
-times. It prints, as JSON, the first build's time and two medians: from the
-start of each rebuild to the reload message for the edited post's page, and
-to the end of the rebuild, when the pages that list the post are written
-too. A rebuild starts when the watcher's quiet period ends: 100 ms after the
+times. It prints, as JSON, the first build's time and two medians. Both
+start at each rebuild's start. The first ends at the reload message for the
+edited post's page, and the second at the end of the rebuild, when the pages
+that list the post are written too. A rebuild starts when the watcher's quiet period ends: 100 ms after the
 save's last file event (`distillm.serve.watcher.QUIET_SECONDS`), which these
 times leave out. The site's own files are edited; give it a copy.
 """

@@ -79,16 +79,17 @@ def _place_in_content(post: Post | None, unresolved: UnresolvedLink, base_path: 
     if post is None:
         return None
     shown = display_path(post.source_path)
+    lines = post.source_path.read_text(encoding="utf-8").splitlines()
     link = _link_with_anchor(post.links, unresolved.link.element_id)
     if link is not None:
-        return _Place(shown, link.line, link.url, True, _column_in_line(post.source_path, link.line, link.url))
+        return _Place(shown, link.line, link.url, True, _column_in_line(lines, link.line, [link.url]))
     # Raw HTML links are not in the link database: find them in the source, as written.
     value = unresolved.link.value
     written = "/" + value[len(base_path) :] if value.startswith(base_path) and base_path != "/" else value
-    line = _line_containing(post.source_path, post.body_line, [value, written])
+    line = _line_containing(lines, post.body_line, [value, written])
     if line is None:
         return None
-    return _Place(shown, line, written, True, _column_in_line(post.source_path, line, written))
+    return _Place(shown, line, written, True, _column_in_line(lines, line, [written, value]))
 
 
 def _link_with_anchor(links: list[Link], anchor_id: str | None) -> Link | None:
@@ -97,19 +98,20 @@ def _link_with_anchor(links: list[Link], anchor_id: str | None) -> Link | None:
     return next((link for link in links if link.anchor_id == anchor_id), None)
 
 
-def _line_containing(source_path: Path, body_line: int, needles: list[str]) -> int | None:
-    """Return the first body line of a content file that contains one of `needles`."""
-    lines = source_path.read_text(encoding="utf-8").splitlines()
+def _line_containing(lines: list[str], body_line: int, needles: list[str]) -> int | None:
+    """Return the first body line (1-based) of a content file's `lines` that contains one of `needles`."""
     for number in range(body_line, len(lines) + 1):
         if any(needle in lines[number - 1] for needle in needles):
             return number
     return None
 
 
-def _column_in_line(source_path: Path, line: int, text: str) -> int | None:
-    """Return the 1-based column where `text` first appears in a line of a content file, if it does."""
-    lines = source_path.read_text(encoding="utf-8").splitlines()
-    if not text or not 1 <= line <= len(lines):
+def _column_in_line(lines: list[str], line: int, needles: list[str]) -> int | None:
+    """Return the 1-based column where the first of `needles` found in line `line` of `lines` starts."""
+    if not 1 <= line <= len(lines):
         return None
-    index = lines[line - 1].find(text)
-    return index + 1 if index >= 0 else None
+    for needle in needles:
+        index = lines[line - 1].find(needle) if needle else -1
+        if index >= 0:
+            return index + 1
+    return None
